@@ -1,0 +1,276 @@
+#include "model_card.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "error.h"
+
+namespace stratum {
+namespace {
+
+using nlohmann::json;
+constexpr const char* kFormat = "stratum-model-card";
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+    throw Error("model card: " + path + ": " + what);
+}
+
+const json& field(const json& object, const std::string& path, const char* key) {
+    const auto it = object.find(key);
+    if (it == object.end()) fail(path.empty() ? key : path + "." + key, "missing");
+    return *it;
+}
+
+std::string join(const std::string& path, const char* key) { return path.empty() ? key : path + "." + key; }
+
+const json& object_at(const json& parent, const std::string& path, const char* key) {
+    const json& v = field(parent, path, key);
+    if (!v.is_object()) fail(join(path, key), "expected an object");
+    return v;
+}
+
+std::string string_at(const json& parent, const std::string& path, const char* key) {
+    const json& v = field(parent, path, key);
+    if (!v.is_string()) fail(join(path, key), "expected a string");
+    return v.get<std::string>();
+}
+
+double number_of(const json& v, const std::string& path) {
+    if (!v.is_number()) fail(path, "expected a number");
+    const double d = v.get<double>();
+    if (!std::isfinite(d)) fail(path, "expected a finite number");
+    return d;
+}
+
+double number_at(const json& parent, const std::string& path, const char* key) {
+    return number_of(field(parent, path, key), join(path, key));
+}
+
+long long integer_at(const json& parent, const std::string& path, const char* key, long long lo, long long hi) {
+    const json& v = field(parent, path, key);
+    if (!v.is_number_integer()) fail(join(path, key), "expected an integer");
+    const long long i = v.get<long long>();
+    if (i < lo || i > hi)
+        fail(join(path, key), "must lie in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " +
+                                   std::to_string(i));
+    return i;
+}
+
+std::vector<double> numbers_at(const json& parent, const std::string& path, const char* key) {
+    const json& v = field(parent, path, key);
+    const std::string here = join(path, key);
+    if (!v.is_array()) fail(here, "expected an array of numbers");
+    std::vector<double> out;
+    for (std::size_t i = 0; i < v.size(); ++i) out.push_back(number_of(v[i], here + "[" + std::to_string(i) + "]"));
+    return out;
+}
+
+std::vector<std::string> strings_at(const json& parent, const std::string& path, const char* key) {
+    const json& v = field(parent, path, key);
+    const std::string here = join(path, key);
+    if (!v.is_array()) fail(here, "expected an array of strings");
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (!v[i].is_string()) fail(here + "[" + std::to_string(i) + "]", "expected a string");
+        out.push_back(v[i].get<std::string>());
+    }
+    return out;
+}
+
+template <typename Parse>
+auto enum_at(const json& parent, const std::string& path, const char* key, Parse parse) {
+    const std::string text = string_at(parent, path, key);
+    try {
+        return parse(text);
+    } catch (const Error& e) {
+        fail(join(path, key), e.what());
+    }
+}
+
+bool is_hex64(const std::string& s) {
+    if (s.size() != 64) return false;
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
+void parse_input(const json& root, ModelCard& card) {
+    const json& in = object_at(root, "", "input");
+    card.input_name = string_at(in, "input", "name");
+    card.input.width = static_cast<int>(integer_at(in, "input", "width", 1, 4096));
+    card.input.height = static_cast<int>(integer_at(in, "input", "height", 1, 4096));
+    card.input.channels = static_cast<int>(integer_at(in, "input", "channels", 1, 3));
+    if (card.input.channels == 2) fail("input.channels", "must be 1 (gray) or 3 (RGB)");
+    card.input.fit = enum_at(in, "input", "fit", parse_fit);
+    const std::vector<double> range = numbers_at(in, "input", "value_range");
+    if (range.size() != 2 || range[0] != -1.0 || range[1] != 1.0)
+        fail("input.value_range", "stratum encoders take values in [-1, 1]");
+    if (string_at(in, "input", "layout") != "NCHW") fail("input.layout", "expected \"NCHW\"");
+}
+
+void parse_calibration(const json& root, ModelCard& card) {
+    const json& cal = object_at(root, "", "calibration");
+    Calibration& c = card.calibration;
+    c.count = static_cast<std::size_t>(integer_at(cal, "calibration", "count", 1, 1LL << 40));
+    c.levels = numbers_at(cal, "calibration", "levels");
+    c.quantiles = numbers_at(cal, "calibration", "quantiles");
+    if (c.levels.empty()) fail("calibration.levels", "needs at least one level");
+    if (c.levels.size() != c.quantiles.size())
+        fail("calibration.quantiles", "needs one value per level (" + std::to_string(c.levels.size()) + ")");
+    for (std::size_t i = 0; i < c.levels.size(); ++i) {
+        if (c.levels[i] < 0.0 || c.levels[i] > 1.0) fail("calibration.levels", "levels must lie in [0, 1]");
+        if (i > 0 && c.levels[i] <= c.levels[i - 1]) fail("calibration.levels", "levels must increase");
+        if (i > 0 && c.quantiles[i] < c.quantiles[i - 1]) fail("calibration.quantiles", "quantiles must not decrease");
+    }
+    c.median = number_at(cal, "calibration", "median");
+    c.mad = number_at(cal, "calibration", "mad");
+    if (c.mad < 0.0) fail("calibration.mad", "must not be negative");
+
+    const json& t = object_at(cal, "calibration", "threshold");
+    card.threshold.method = string_at(t, "calibration.threshold", "method");
+    if (card.threshold.method != "training_quantile" && card.threshold.method != "median_plus_k_mad" &&
+        card.threshold.method != "top_percent")
+        fail("calibration.threshold.method", "expected training_quantile, median_plus_k_mad or top_percent");
+    card.threshold.parameter = number_at(t, "calibration.threshold", "parameter");
+    card.threshold.value = number_at(t, "calibration.threshold", "value");
+}
+
+void parse_projection(const json& root, ModelCard& card) {
+    const auto it = root.find("projection");
+    if (it == root.end() || it->is_null()) return;  // optional: a card may carry no projection
+    if (!it->is_object()) fail("projection", "expected an object or null");
+    const json& p = *it;
+    Projection& proj = card.projection;
+    proj.mean = numbers_at(p, "projection", "mean");
+    if (proj.mean.size() != static_cast<std::size_t>(card.latent_size))
+        fail("projection.mean", "needs latent_size (" + std::to_string(card.latent_size) + ") values");
+    const json& axes = field(p, "projection", "axes");
+    if (!axes.is_array() || axes.size() != 2) fail("projection.axes", "expected two arrays");
+    for (int a = 0; a < 2; ++a) {
+        const std::string here = "projection.axes[" + std::to_string(a) + "]";
+        if (!axes[a].is_array() || axes[a].size() != proj.mean.size())
+            fail(here, "needs latent_size (" + std::to_string(card.latent_size) + ") numbers");
+        proj.axes[a].clear();
+        for (std::size_t j = 0; j < axes[a].size(); ++j)
+            proj.axes[a].push_back(number_of(axes[a][j], here + "[" + std::to_string(j) + "]"));
+    }
+    const std::vector<double> ev = numbers_at(p, "projection", "explained_variance");
+    if (ev.size() != 2) fail("projection.explained_variance", "expected two numbers");
+    proj.explained_variance[0] = ev[0];
+    proj.explained_variance[1] = ev[1];
+    proj.total_variance = number_at(p, "projection", "total_variance");
+    proj.dims = proj.mean.size();
+    const json& sample = field(p, "projection", "sample");
+    if (!sample.is_array()) fail("projection.sample", "expected an array of [x, y, norm]");
+    for (std::size_t i = 0; i < sample.size(); ++i) {
+        const std::string here = "projection.sample[" + std::to_string(i) + "]";
+        if (!sample[i].is_array() || sample[i].size() != 3) fail(here, "expected [x, y, norm]");
+        card.projection_sample.push_back({number_of(sample[i][0], here), number_of(sample[i][1], here),
+                                          number_of(sample[i][2], here)});
+    }
+    card.has_projection = true;
+}
+
+void parse_training(const json& root, ModelCard& card) {
+    const json& t = object_at(root, "", "training");
+    TrainingFacts& f = card.training;
+    f.dataset = string_at(t, "training", "dataset");
+    f.normal_classes = strings_at(t, "training", "normal_classes");
+    f.anomaly_classes = strings_at(t, "training", "anomaly_classes");
+    f.contamination = number_at(t, "training", "contamination");
+    if (f.contamination < 0.0 || f.contamination >= 1.0) fail("training.contamination", "must lie in [0, 1)");
+    f.images_seen = integer_at(t, "training", "images_seen", 0, 1LL << 50);
+    f.seed = integer_at(t, "training", "seed", 0, 1LL << 53);
+    f.preset = string_at(t, "training", "preset");
+    f.commit = string_at(t, "training", "commit");
+}
+
+}  // namespace
+
+ModelCard parse_model_card(const std::string& json_text) {
+    json root;
+    try {
+        root = json::parse(json_text);
+    } catch (const json::parse_error& e) {
+        throw Error(std::string("model card is not valid JSON: ") + e.what());
+    }
+    if (!root.is_object()) throw Error("model card: expected a JSON object at the top level");
+    if (string_at(root, "", "format") != kFormat) fail("format", std::string("expected \"") + kFormat + "\"");
+    const long long version = integer_at(root, "", "format_version", 1, 1000);
+    if (version != ModelCard::kFormatVersion)
+        fail("format_version", "this build reads version " + std::to_string(ModelCard::kFormatVersion) +
+                                   ", the card has " + std::to_string(version));
+    ModelCard card;
+    card.name = string_at(root, "", "name");
+    if (card.name.empty()) fail("name", "must not be empty");
+    card.description = string_at(root, "", "description");
+    card.model_file = string_at(root, "", "model_file");
+    if (card.model_file.empty()) fail("model_file", "must name the .onnx file");
+    card.onnx_sha256 = string_at(root, "", "onnx_sha256");
+    if (!card.onnx_sha256.empty() && !is_hex64(card.onnx_sha256))
+        fail("onnx_sha256", "expected 64 lowercase hex digits or an empty string");
+    parse_input(root, card);
+    const json& out = object_at(root, "", "output");
+    card.output_name = string_at(out, "output", "name");
+    card.latent_size = static_cast<int>(integer_at(out, "output", "size", 1, 1 << 16));
+    const json& score = object_at(root, "", "score");
+    if (string_at(score, "score", "definition") != "l2_norm") fail("score.definition", "expected \"l2_norm\"");
+    card.direction = enum_at(score, "score", "direction", parse_direction);
+    parse_calibration(root, card);
+    parse_projection(root, card);
+    parse_training(root, card);
+    return card;
+}
+
+std::string write_model_card(const ModelCard& card) {
+    json root;
+    root["format"] = kFormat;
+    root["format_version"] = ModelCard::kFormatVersion;
+    root["name"] = card.name;
+    root["description"] = card.description;
+    root["model_file"] = card.model_file;
+    root["onnx_sha256"] = card.onnx_sha256;
+    root["input"] = {{"name", card.input_name},
+                     {"width", card.input.width},
+                     {"height", card.input.height},
+                     {"channels", card.input.channels},
+                     {"fit", fit_name(card.input.fit)},
+                     {"resize_filter", "stb_image_resize: Mitchell when shrinking, Catmull-Rom when enlarging"},
+                     {"value_range", {-1.0, 1.0}},
+                     {"layout", "NCHW"}};
+    root["output"] = {{"name", card.output_name}, {"size", card.latent_size}};
+    root["score"] = {{"definition", "l2_norm"},
+                     {"direction", direction_name(card.direction)},
+                     {"calibrated", "robust z-score of the norm: (norm - median) / (1.4826 MAD), oriented by direction"}};
+    const Calibration& c = card.calibration;
+    root["calibration"] = {{"count", c.count},
+                           {"levels", c.levels},
+                           {"quantiles", c.quantiles},
+                           {"median", c.median},
+                           {"mad", c.mad},
+                           {"threshold",
+                            {{"method", card.threshold.method},
+                             {"parameter", card.threshold.parameter},
+                             {"value", card.threshold.value}}}};
+    if (card.has_projection) {
+        json sample = json::array();
+        for (const ProjectedPoint& p : card.projection_sample) sample.push_back({p.x, p.y, p.norm});
+        root["projection"] = {{"method", "pca"},
+                              {"mean", card.projection.mean},
+                              {"axes", {card.projection.axes[0], card.projection.axes[1]}},
+                              {"explained_variance",
+                               {card.projection.explained_variance[0], card.projection.explained_variance[1]}},
+                              {"total_variance", card.projection.total_variance},
+                              {"sample", sample}};
+    } else {
+        root["projection"] = nullptr;
+    }
+    const TrainingFacts& f = card.training;
+    root["training"] = {{"dataset", f.dataset},       {"normal_classes", f.normal_classes},
+                        {"anomaly_classes", f.anomaly_classes}, {"contamination", f.contamination},
+                        {"images_seen", f.images_seen}, {"seed", f.seed},
+                        {"preset", f.preset},         {"commit", f.commit}};
+    return root.dump(2) + "\n";
+}
+
+}  // namespace stratum

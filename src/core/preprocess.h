@@ -1,0 +1,34 @@
+// Turning a decoded image into the encoder's input: fit to the model's size, CHW float in [-1, 1].
+#pragma once
+#include <string>
+#include <vector>
+
+#include "image.h"
+
+namespace stratum {
+
+enum class Fit {
+    CenterCrop,  // crop the largest centred region with the model's aspect ratio, then resize
+    Stretch,     // resize the whole image, ignoring its aspect ratio
+};
+
+Fit parse_fit(const std::string& name);  // "center_crop" or "stretch"; throws stratum::Error otherwise
+std::string fit_name(Fit fit);
+
+// Resizes with stb_image_resize: Mitchell filter when shrinking, Catmull-Rom when enlarging, on the
+// 8-bit values as they are (no sRGB linearisation), clamped edges. Same size: a plain copy.
+Image resize_image(const Image& image, int width, int height, Fit fit = Fit::CenterCrop);
+
+// Planar CHW floats: value / 127.5 - 1, so 0 -> -1 and 255 -> 1.
+std::vector<float> to_chw_float(const Image& image);
+
+// Decode, resize and lay out in one call: what every front-end feeds the encoder.
+struct InputSpec {
+    int width = 32;
+    int height = 32;
+    int channels = 3;
+    Fit fit = Fit::CenterCrop;
+};
+std::vector<float> preprocess(const Image& decoded, const InputSpec& spec);
+
+}  // namespace stratum

@@ -1,0 +1,132 @@
+#include <catch2/catch.hpp>
+
+#include "error.h"
+#include "image.h"
+#include "test_images.h"
+
+using namespace stratum;
+using namespace stratum_test;
+
+namespace {
+Image decode(const Bytes& b, int channels, DecodeLimits limits = {}) {
+    return decode_image(b.data(), b.size(), channels, limits);
+}
+std::string decode_error(const Bytes& b, int channels = 3, DecodeLimits limits = {}) {
+    try {
+        decode(b, channels, limits);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+}  // namespace
+
+TEST_CASE("lossless formats decode to the exact pixels", "[image]") {
+    const auto rgb = pattern(5, 3, 3);
+    for (const auto& [name, bytes] : {std::pair<std::string, Bytes>{"PNG", encode_png(5, 3, 3, rgb)},
+                                      {"BMP", encode_bmp(5, 3, 3, rgb)},
+                                      {"TGA", encode_tga(5, 3, 3, rgb)}}) {
+        INFO(name);
+        const Image img = decode(bytes, 3);
+        CHECK(img.width == 5);
+        CHECK(img.height == 3);
+        CHECK(img.channels == 3);
+        CHECK(img.pixels == rgb);
+        CHECK(read_header(bytes.data(), bytes.size()).format == name);
+    }
+}
+
+TEST_CASE("JPEG decodes close to its source", "[image]") {
+    std::vector<std::uint8_t> flat(16 * 16 * 3);
+    for (std::size_t i = 0; i < flat.size(); ++i) flat[i] = static_cast<std::uint8_t>(i % 3 == 0 ? 200 : 60);
+    const Bytes jpg = encode_jpeg(16, 16, 3, flat, 95);
+    const Image img = decode(jpg, 3);
+    REQUIRE(img.pixels.size() == flat.size());
+    for (std::size_t i = 0; i < flat.size(); ++i) CHECK(std::abs(int(img.pixels[i]) - int(flat[i])) <= 8);
+}
+
+TEST_CASE("gray, gray+alpha and RGBA become the channels the model needs", "[image]") {
+    const auto gray = pattern(4, 4, 1);
+    const Image as_rgb = decode(encode_png(4, 4, 1, gray), 3);
+    for (std::size_t i = 0; i < gray.size(); ++i) {
+        CHECK(as_rgb.pixels[i * 3 + 0] == gray[i]);
+        CHECK(as_rgb.pixels[i * 3 + 1] == gray[i]);
+        CHECK(as_rgb.pixels[i * 3 + 2] == gray[i]);
+    }
+    const auto ga = pattern(4, 4, 2);
+    const Image ga_gray = decode(encode_png(4, 4, 2, ga), 1);
+    for (std::size_t i = 0; i < 16; ++i) CHECK(ga_gray.pixels[i] == ga[i * 2]);  // alpha dropped
+
+    const auto rgba = pattern(4, 4, 4);
+    const Image rgb = decode(encode_png(4, 4, 4, rgba), 3);
+    for (std::size_t i = 0; i < 16; ++i)
+        for (int c = 0; c < 3; ++c) CHECK(rgb.pixels[i * 3 + c] == rgba[i * 4 + c]);
+
+    // RGB to gray: ITU-R 601 luma in stb's integer form (77 R + 150 G + 29 B) >> 8.
+    const std::vector<std::uint8_t> one = {200, 100, 50};
+    const Image g = decode(encode_png(1, 1, 3, one), 1);
+    CHECK(int(g.pixels[0]) == (77 * 200 + 150 * 100 + 29 * 50) >> 8);
+}
+
+TEST_CASE("16-bit PNG samples are scaled to 8 bits", "[image]") {
+    const std::vector<std::uint16_t> samples = {0, 65535, 0x8000, 0x1234, 0xFF00, 0x00FF};
+    const Bytes png = encode_png16(2, 1, 3, samples);
+    const ImageHeader header = read_header(png.data(), png.size());
+    CHECK(header.sixteen_bit);
+    const Image img = decode(png, 3);
+    REQUIRE(img.pixels.size() == 6);
+    for (std::size_t i = 0; i < 6; ++i) CHECK(img.pixels[i] == (samples[i] >> 8));
+
+    const Bytes gray16 = encode_png16(1, 1, 1, {0xABCD});
+    CHECK(decode(gray16, 1).pixels == std::vector<std::uint8_t>{0xAB});
+}
+
+TEST_CASE("GIF gives its first frame", "[image]") {
+    const Bytes gif = two_frame_gif();
+    CHECK(read_header(gif.data(), gif.size()).format == "GIF");
+    const Image img = decode(gif, 3);
+    REQUIRE(img.width == 2);
+    REQUIRE(img.height == 2);
+    const std::vector<std::uint8_t> first = {255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255};
+    CHECK(img.pixels == first);
+}
+
+TEST_CASE("bad input is refused with a specific message", "[image]") {
+    CHECK_THAT(decode_error({}), Catch::Contains("empty file"));
+    const Bytes text = {'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd', '\n'};
+    CHECK_THAT(decode_error(text), Catch::Contains("not an image"));
+
+    const Bytes png = encode_png(16, 16, 3, pattern(16, 16, 3));
+    const Bytes cut_png(png.begin(), png.begin() + png.size() / 2);
+    CHECK_THAT(decode_error(cut_png), Catch::Contains("PNG") && Catch::Contains("truncated or corrupt"));
+    const Bytes cut_header(png.begin(), png.begin() + 12);
+    CHECK_THAT(decode_error(cut_header), Catch::Contains("PNG header is unreadable or truncated"));
+
+    const Bytes jpg = encode_jpeg(32, 32, 3, pattern(32, 32, 3), 90);
+    const Bytes cut_jpg(jpg.begin(), jpg.begin() + jpg.size() * 2 / 3);
+    CHECK_THAT(decode_error(cut_jpg), Catch::Contains("JPEG is truncated"));
+}
+
+TEST_CASE("images over the pixel limit are refused from the header alone", "[image]") {
+    // 100000 x 100000 would need 30 GB; the header is all there is, so only the limit can refuse it.
+    const Bytes huge = png_header_only(100000, 100000);
+    CHECK_THROWS_WITH(read_header(huge.data(), huge.size()), Catch::Contains("100000x100000") &&
+                                                             Catch::Contains("too large to decode"));
+    CHECK_THAT(decode_error(huge), Catch::Contains("100000x100000") && Catch::Contains("over the limit of 64000000"));
+
+    // The limit is a parameter: a small image passes the default and fails a tighter one.
+    const Bytes small = encode_png(10, 10, 3, pattern(10, 10, 3));
+    CHECK_NOTHROW(decode(small, 3));
+    DecodeLimits tight;
+    tight.max_pixels = 99;
+    CHECK_THAT(decode_error(small, 3, tight), Catch::Contains("100 pixels"));
+    tight.max_pixels = 100;
+    CHECK_NOTHROW(decode(small, 3, tight));
+    // Formats whose size we read ourselves are refused before stb parses them; others after stbi_info.
+    tight.max_pixels = 99;
+    CHECK_THAT(decode_error(encode_bmp(10, 10, 3, pattern(10, 10, 3)), 3, tight), Catch::Contains("BMP is 10x10"));
+    CHECK_THAT(decode_error(encode_jpeg(10, 10, 3, pattern(10, 10, 3), 90), 3, tight),
+               Catch::Contains("JPEG is 10x10"));
+    CHECK_THAT(decode_error(two_frame_gif(), 3, DecodeLimits{3}), Catch::Contains("GIF is 2x2"));
+    CHECK_THAT(decode_error(encode_tga(10, 10, 3, pattern(10, 10, 3)), 3, tight), Catch::Contains("TGA is 10x10"));
+}

@@ -1,0 +1,130 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "error.h"
+#include "model_card.h"
+
+using namespace stratum;
+using nlohmann::json;
+
+namespace {
+
+ModelCard sample_card() {
+    ModelCard card;
+    card.name = "cifar10-airplane";
+    card.description = "test card";
+    card.model_file = "encoder.onnx";
+    card.onnx_sha256 = std::string(64, 'a');
+    card.input.width = 32;
+    card.input.height = 32;
+    card.input.channels = 3;
+    card.input.fit = Fit::Stretch;
+    card.latent_size = 3;
+    card.direction = Direction::TwoSided;
+    card.calibration = calibrate({1, 2, 3, 4, 5}, {0.0, 0.5, 0.95, 1.0});
+    card.threshold = {"training_quantile", 0.95, 1.25};
+    card.has_projection = true;
+    card.projection.dims = 3;
+    card.projection.mean = {0.1, 0.2, 0.3};
+    card.projection.axes[0] = {1, 0, 0};
+    card.projection.axes[1] = {0, 1, 0};
+    card.projection.explained_variance[0] = 2.0;
+    card.projection.explained_variance[1] = 1.0;
+    card.projection.total_variance = 3.5;
+    card.projection_sample = {{0.5, -0.5, 3.0}, {1.0, 2.0, 4.0}};
+    card.training.dataset = "CIFAR-10 (JPEG copy)";
+    card.training.normal_classes = {"airplane"};
+    card.training.anomaly_classes = {"cat"};
+    card.training.contamination = 0.1;
+    card.training.images_seen = 600000;
+    card.training.seed = 7;
+    card.training.preset = "small";
+    card.training.commit = "abc123";
+    return card;
+}
+
+std::string error_after(const std::function<void(json&)>& mutate) {
+    json j = json::parse(write_model_card(sample_card()));
+    mutate(j);
+    try {
+        parse_model_card(j.dump());
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(accepted)";
+}
+
+}  // namespace
+
+TEST_CASE("model card round-trips through JSON", "[model_card]") {
+    const ModelCard a = sample_card();
+    const ModelCard b = parse_model_card(write_model_card(a));
+    CHECK(b.name == a.name);
+    CHECK(b.model_file == a.model_file);
+    CHECK(b.onnx_sha256 == a.onnx_sha256);
+    CHECK(b.input.width == 32);
+    CHECK(b.input.fit == Fit::Stretch);
+    CHECK(b.latent_size == 3);
+    CHECK(b.direction == Direction::TwoSided);
+    CHECK(b.calibration.levels == a.calibration.levels);
+    CHECK(b.calibration.quantiles == a.calibration.quantiles);
+    CHECK(b.calibration.median == a.calibration.median);
+    CHECK(b.calibration.mad == a.calibration.mad);
+    CHECK(b.calibration.count == 5);
+    CHECK(b.threshold.method == "training_quantile");
+    CHECK(b.threshold.value == 1.25);
+    REQUIRE(b.has_projection);
+    CHECK(b.projection.axes[1] == a.projection.axes[1]);
+    CHECK(b.projection.dims == 3);
+    REQUIRE(b.projection_sample.size() == 2);
+    CHECK(b.projection_sample[1].norm == 4.0);
+    CHECK(b.training.normal_classes == a.training.normal_classes);
+    CHECK(b.training.contamination == 0.1);
+    CHECK(b.training.images_seen == 600000);
+    CHECK(write_model_card(b) == write_model_card(a));
+}
+
+TEST_CASE("a card without projection is valid", "[model_card]") {
+    ModelCard card = sample_card();
+    card.has_projection = false;
+    const ModelCard back = parse_model_card(write_model_card(card));
+    CHECK_FALSE(back.has_projection);
+}
+
+TEST_CASE("every invalid field is named in the error", "[model_card]") {
+    CHECK_THAT(error_after([](json&) {}), Catch::Equals("(accepted)"));
+    CHECK_THROWS_WITH(parse_model_card("{not json"), Catch::Contains("not valid JSON"));
+    CHECK_THROWS_WITH(parse_model_card("[1, 2]"), Catch::Contains("JSON object"));
+    CHECK_THAT(error_after([](json& j) { j["format"] = "other"; }), Catch::Contains("format: expected"));
+    CHECK_THAT(error_after([](json& j) { j["format_version"] = 2; }), Catch::Contains("format_version"));
+    CHECK_THAT(error_after([](json& j) { j.erase("name"); }), Catch::Contains("name: missing"));
+    CHECK_THAT(error_after([](json& j) { j["onnx_sha256"] = "xyz"; }), Catch::Contains("onnx_sha256"));
+    CHECK_THAT(error_after([](json& j) { j["input"]["width"] = 0; }), Catch::Contains("input.width: must lie in"));
+    CHECK_THAT(error_after([](json& j) { j["input"]["width"] = 3.5; }),
+               Catch::Contains("input.width: expected an integer"));
+    CHECK_THAT(error_after([](json& j) { j["input"]["channels"] = 2; }), Catch::Contains("input.channels"));
+    CHECK_THAT(error_after([](json& j) { j["input"]["fit"] = "zoom"; }), Catch::Contains("input.fit: unknown fit"));
+    CHECK_THAT(error_after([](json& j) { j["input"]["value_range"] = {0, 1}; }),
+               Catch::Contains("input.value_range"));
+    CHECK_THAT(error_after([](json& j) { j["input"]["layout"] = "NHWC"; }), Catch::Contains("input.layout"));
+    CHECK_THAT(error_after([](json& j) { j["output"].erase("size"); }), Catch::Contains("output.size: missing"));
+    CHECK_THAT(error_after([](json& j) { j["score"]["direction"] = "up"; }), Catch::Contains("score.direction"));
+    CHECK_THAT(error_after([](json& j) { j["calibration"]["median"] = "3"; }),
+               Catch::Contains("calibration.median: expected a number"));
+    CHECK_THAT(error_after([](json& j) { j["calibration"]["mad"] = -1; }), Catch::Contains("calibration.mad"));
+    CHECK_THAT(error_after([](json& j) { j["calibration"]["levels"] = {0.5, 0.1, 0.9, 1.0}; }),
+               Catch::Contains("levels must increase"));
+    CHECK_THAT(error_after([](json& j) { j["calibration"]["quantiles"] = {1, 2}; }),
+               Catch::Contains("one value per level"));
+    CHECK_THAT(error_after([](json& j) { j["calibration"]["threshold"]["method"] = "magic"; }),
+               Catch::Contains("calibration.threshold.method"));
+    CHECK_THAT(error_after([](json& j) { j["projection"]["mean"] = {1, 2}; }), Catch::Contains("projection.mean"));
+    CHECK_THAT(error_after([](json& j) { j["projection"]["axes"][1] = {1, 2}; }),
+               Catch::Contains("projection.axes[1]"));
+    CHECK_THAT(error_after([](json& j) { j["projection"]["sample"][0] = {1, 2}; }),
+               Catch::Contains("projection.sample[0]"));
+    CHECK_THAT(error_after([](json& j) { j["training"]["contamination"] = 1.0; }),
+               Catch::Contains("training.contamination"));
+    CHECK_THAT(error_after([](json& j) { j["training"]["normal_classes"] = {1}; }),
+               Catch::Contains("training.normal_classes[0]: expected a string"));
+}

@@ -1,0 +1,87 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "error.h"
+#include "score.h"
+#include "stats.h"
+
+using namespace stratum;
+
+TEST_CASE("L2 norm", "[score]") {
+    CHECK(l2_norm(std::vector<float>{3.0f, 4.0f}) == 5.0);
+    CHECK(l2_norm(std::vector<float>{}) == 0.0);
+    CHECK(l2_norm(std::vector<float>{-1.0f, -1.0f, -1.0f, -1.0f}) == 2.0);
+}
+
+TEST_CASE("quantiles interpolate between order statistics (type 7)", "[score]") {
+    const std::vector<double> v = {4, 1, 3, 2};  // sorted 1 2 3 4
+    CHECK(quantile(v, 0.0) == 1.0);
+    CHECK(quantile(v, 1.0) == 4.0);
+    CHECK(quantile(v, 0.5) == 2.5);
+    CHECK(quantile(v, 0.25) == Approx(1.75));  // position 0.75 between 1 and 2
+    CHECK(median({5}) == 5.0);
+    CHECK(median({1, 2, 3}) == 2.0);
+    // MAD of 1 1 2 2 4 6 9: median 2, deviations 1 1 0 0 2 4 7 -> median 1.
+    CHECK(mad({1, 1, 2, 2, 4, 6, 9}) == 1.0);
+    CHECK_THROWS_AS(quantile({}, 0.5), Error);
+    CHECK_THROWS_AS(quantile({1.0}, 1.5), Error);
+    CHECK_THROWS_AS(quantile({1.0, std::nan("")}, 0.5), Error);
+}
+
+TEST_CASE("calibration summarises the training norms", "[score]") {
+    std::vector<double> norms;
+    for (int i = 0; i <= 100; ++i) norms.push_back(10.0 + i * 0.1);  // 10.0 .. 20.0
+    const Calibration c = calibrate(norms);
+    CHECK(c.count == 101);
+    CHECK(c.median == Approx(15.0));
+    CHECK(c.mad == Approx(2.5));
+    REQUIRE(c.levels.size() == c.quantiles.size());
+    CHECK(c.quantiles.front() == Approx(10.0));
+    CHECK(c.quantiles.back() == Approx(20.0));
+    CHECK_THROWS_AS(calibrate({}), Error);
+    CHECK_THROWS_AS(calibrate({1.0, INFINITY}), Error);
+}
+
+TEST_CASE("calibrated score is a robust z-score oriented by direction", "[score]") {
+    Calibration c = calibrate({1, 2, 3, 4, 5});  // median 3, MAD 1
+    const double s = 1.4826;
+    CHECK(calibrated_score(3.0, c, Direction::Higher) == 0.0);
+    CHECK(calibrated_score(3.0 + s, c, Direction::Higher) == Approx(1.0));
+    CHECK(calibrated_score(3.0 - s, c, Direction::Higher) == Approx(-1.0));
+    CHECK(calibrated_score(3.0 - s, c, Direction::Lower) == Approx(1.0));
+    CHECK(calibrated_score(3.0 - 2 * s, c, Direction::TwoSided) == Approx(2.0));
+    CHECK(calibrated_score(3.0 + 2 * s, c, Direction::TwoSided) == Approx(2.0));
+    // Zero MAD must not divide by zero.
+    const Calibration flat = calibrate({2, 2, 2, 2, 7});
+    CHECK(flat.mad == 0.0);
+    CHECK(std::isfinite(calibrated_score(9.0, flat, Direction::Higher)));
+    CHECK(calibrated_score(9.0, flat, Direction::Higher) > 0.0);
+    CHECK(parse_direction(direction_name(Direction::TwoSided)) == Direction::TwoSided);
+    CHECK_THROWS_WITH(parse_direction("up"), Catch::Contains("unknown score direction"));
+}
+
+TEST_CASE("threshold presets", "[score]") {
+    std::vector<double> norms;
+    for (int i = 0; i <= 100; ++i) norms.push_back(i);  // 0 .. 100, median 50, MAD 25
+    const Calibration c = calibrate(norms, {0.0, 0.5, 0.9, 0.95, 1.0});
+    // Training quantile 0.95 -> norm 95 -> score (95 - 50) / (1.4826 * 25).
+    CHECK(threshold_training_quantile(c, Direction::Higher, 0.95) == Approx(45.0 / (1.4826 * 25)));
+    // Between stored levels the quantile interpolates linearly: 0.925 -> norm 92.5.
+    CHECK(threshold_training_quantile(c, Direction::Higher, 0.925) == Approx(42.5 / (1.4826 * 25)));
+    // For "lower", q of the training set lies above the threshold: the 5 % quantile, norm 5.
+    const Calibration c2 = calibrate(norms, {0.0, 0.05, 0.5, 1.0});
+    CHECK(threshold_training_quantile(c2, Direction::Lower, 0.95) == Approx(45.0 / (1.4826 * 25)));
+    // Two-sided: the central 90 % is [5, 95], both 45 from the median.
+    const Calibration c3 = calibrate(norms, {0.0, 0.05, 0.5, 0.95, 1.0});
+    CHECK(threshold_training_quantile(c3, Direction::TwoSided, 0.9) == Approx(45.0 / (1.4826 * 25)));
+
+    CHECK(threshold_median_plus_k_mad(3.0) == Approx(3.0 / 1.4826));
+
+    const std::vector<double> scores = {5, 1, 9, 3, 7, 2, 8, 4, 6, 10};
+    CHECK(threshold_top_percent(scores, 10) == 10.0);   // the single largest
+    CHECK(threshold_top_percent(scores, 30) == 8.0);    // 10, 9, 8
+    CHECK(threshold_top_percent(scores, 25) == 8.0);    // 2.5 rounds up to 3 images
+    CHECK(threshold_top_percent(scores, 100) == 1.0);
+    CHECK_THROWS_AS(threshold_top_percent(scores, 0), Error);
+    CHECK_THROWS_AS(threshold_top_percent({}, 10), Error);
+}
