@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "score.h"
+#include "scoring.h"
 #include "stats.h"
 
 using namespace stratum;
@@ -84,4 +85,20 @@ TEST_CASE("threshold presets", "[score]") {
     CHECK(threshold_top_percent(scores, 100) == 1.0);
     CHECK_THROWS_AS(threshold_top_percent(scores, 0), Error);
     CHECK_THROWS_AS(threshold_top_percent({}, 10), Error);
+}
+
+TEST_CASE("score_latent combines norm, calibration and threshold", "[score]") {
+    ModelCard card;
+    card.latent_size = 2;
+    card.direction = Direction::Higher;
+    card.calibration = calibrate({1, 2, 3, 4, 5});  // median 3, MAD 1
+    const float z[] = {3.0f, 4.0f};                 // norm 5
+    const LatentScore s = score_latent(z, 2, card, 1.0);
+    CHECK(s.norm == 5.0);
+    CHECK(s.score == Approx(2.0 / 1.4826));
+    CHECK(s.flagged);
+    CHECK_FALSE(score_latent(z, 2, card, 2.0).flagged);
+    CHECK_THROWS_WITH(score_latent(z, 1, card, 1.0), Catch::Contains("the card says 2"));
+    const float bad[] = {NAN, 1.0f};
+    CHECK_THROWS_WITH(score_latent(bad, 2, card, 1.0), Catch::Contains("non-finite"));
 }

@@ -1,0 +1,92 @@
+// The page's main loop: GLFW window on the canvas, Dear ImGui drawn with WebGL2.
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <cstdio>
+
+#include "panels.h"
+#include "pipeline.h"
+#include "state.h"
+
+namespace web {
+AppState& app() {
+    static AppState state;
+    return state;
+}
+}  // namespace web
+
+namespace {
+
+GLFWwindow* g_window = nullptr;
+
+EM_JS(int, browser_width, (), { return window.innerWidth; });
+EM_JS(int, browser_height, (), { return window.innerHeight; });
+
+void fit_canvas_to_window() {
+    const int w = browser_width(), h = browser_height();
+    int current_w = 0, current_h = 0;
+    glfwGetWindowSize(g_window, &current_w, &current_h);
+    if (w != current_w || h != current_h) glfwSetWindowSize(g_window, w, h);
+}
+
+void frame() {
+    fit_canvas_to_window();
+    web::pump_pipeline();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    const ImGuiIO& io = ImGui::GetIO();
+    web::draw_ui(io.DisplaySize.x, io.DisplaySize.y);
+    ImGui::Render();
+    int fb_w = 0, fb_h = 0;
+    glfwGetFramebufferSize(g_window, &fb_w, &fb_h);
+    glViewport(0, 0, fb_w, fb_h);
+    glClearColor(0.08f, 0.08f, 0.1f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+void setup_style() {
+    ImGuiStyle& style = ImGui::GetStyle();
+    ImGui::StyleColorsDark();
+    style.WindowRounding = 0;
+    style.ChildRounding = 4;
+    style.FrameRounding = 3;
+    style.WindowPadding = ImVec2(10, 8);
+    style.ItemSpacing = ImVec2(8, 6);
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // nothing is stored in the browser
+    // DejaVu Sans is embedded at build time (Debian's fonts-dejavu-core); ImGui's own font otherwise.
+    if (FILE* f = std::fopen("/fonts/DejaVuSans.ttf", "rb")) {
+        std::fclose(f);
+        io.Fonts->AddFontFromFileTTF("/fonts/DejaVuSans.ttf", 15.0f);
+    }
+}
+
+}  // namespace
+
+int main() {
+    if (!glfwInit()) {
+        std::fprintf(stderr, "stratum: GLFW could not start\n");
+        return 1;
+    }
+    glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    g_window = glfwCreateWindow(browser_width(), browser_height(), "stratum", nullptr, nullptr);
+    if (!g_window) {
+        std::fprintf(stderr, "stratum: WebGL2 is not available in this browser\n");
+        return 1;
+    }
+    glfwMakeContextCurrent(g_window);
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    setup_style();
+    ImGui_ImplGlfw_InitForOpenGL(g_window, true);
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+    emscripten_set_main_loop(frame, 0, true);
+    return 0;
+}

@@ -1,0 +1,93 @@
+// End to end: the built page in headless chromium scores generated images; every norm must equal the
+// oracle's (a plain-loop evaluation of the tiny test encoder) within 1e-4, and bad files show the
+// core's error. Runs once with the backend the page chooses (WebGPU when chromium offers an adapter)
+// and once with WASM forced. Screenshots go to test-artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { serveSite, launchChromium, dropFiles, waitForResults } from './browser.mjs';
+
+const site = resolve(process.env.STRATUM_SITE || 'build-web/site');
+const artifacts = resolve(process.env.STRATUM_ARTIFACTS || 'test-artifacts');
+let server, browser, inputs, expected;
+
+before(async () => {
+  assert.ok(existsSync(join(site, 'index.html')), `${site} has no index.html: build the web preset first`);
+  assert.ok(process.env.MAKE_E2E_INPUTS, 'MAKE_E2E_INPUTS must name the make_e2e_inputs tool');
+  inputs = mkdtempSync(join(tmpdir(), 'stratum-e2e-'));
+  execFileSync(process.env.MAKE_E2E_INPUTS, [inputs]);
+  expected = JSON.parse(readFileSync(join(inputs, 'expected.json'), 'utf8')).files;
+  mkdirSync(artifacts, { recursive: true });
+  server = await serveSite(site);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.close();
+});
+
+async function scoreInPage(query, shotName) {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+  const consoleErrors = [];
+  page.on('pageerror', (error) => consoleErrors.push(String(error)));
+  await page.goto(server.url + query);
+  await page.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().ready, null, { timeout: 60000 });
+  assert.equal(await page.evaluate(() => self.crossOriginIsolated), true, 'COOP/COEP should isolate the page');
+  const files = readdirSync(inputs).filter((f) => /\.(png|jpg)$/.test(f)).sort()
+    .map((name) => ({ name, bytes: readFileSync(join(inputs, name)) }));
+  assert.equal(files.length, expected.length);
+  await dropFiles(page, files);
+  const results = await waitForResults(page, files.length);
+  await page.waitForTimeout(200);  // one more frame so the screenshot shows the final table
+  await page.screenshot({ path: join(artifacts, shotName) });
+  await page.close();
+  assert.deepEqual(consoleErrors, []);
+  return results;
+}
+
+function checkAgainstOracle(results) {
+  const byName = new Map(results.rows.map((row) => [row.name, row]));
+  let scored = 0, failed = 0;
+  for (const file of expected) {
+    const row = byName.get(file.name);
+    assert.ok(row, `${file.name} is missing from the page`);
+    if (file.error) {
+      assert.equal(row.status, 'failed', `${file.name} should fail`);
+      assert.equal(row.error, file.error);
+      failed++;
+    } else {
+      assert.equal(row.status, 'scored', `${file.name}: ${row.error}`);
+      assert.ok(Math.abs(row.norm - file.norm) <= 1e-4, `${file.name}: page ${row.norm}, oracle ${file.norm}`);
+      scored++;
+    }
+  }
+  assert.ok(scored >= 6 && failed >= 2, `expected good and bad files, got ${scored} scored and ${failed} failed`);
+}
+
+test('the page scores dropped files like the oracle (default backend)', async () => {
+  const results = await scoreInPage('', 'page-default-backend.png');
+  assert.ok(['webgpu', 'wasm'].includes(results.backend), `backend ${results.backend}`);
+  console.log(`default backend: ${results.backend}`);
+  checkAgainstOracle(results);
+});
+
+test('the page scores dropped files like the oracle (WASM forced)', async () => {
+  const results = await scoreInPage('?backend=wasm', 'page-wasm-backend.png');
+  assert.equal(results.backend, 'wasm');
+  checkAgainstOracle(results);
+});
+
+test('a card that does not parse leaves a clear message', async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url + '?model=models/missing.json');
+  await page.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().model_error, null,
+    { timeout: 30000 });
+  const results = await page.evaluate(() => globalThis.stratum.results());
+  assert.match(results.model_error, /missing\.json: HTTP 404/);
+  assert.equal(results.ready, false);
+  await page.close();
+});
