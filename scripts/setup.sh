@@ -60,7 +60,10 @@ if [ ! -f "$imgui_dir/imgui.cpp" ]; then
 fi
 
 # npm packages pinned by package-lock.json (onnxruntime-web, playwright-core).
-if [ -f "$root/package-lock.json" ]; then
+# Skipped when node_modules was installed from this very lock file.
+lock_sum="$(sha256sum "$root/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$root/node_modules/.stratum-lock-sha256" 2>/dev/null)" != "$lock_sum" ]; then
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" > "$root/node_modules/.stratum-lock-sha256"
 fi
 echo "setup: done"

@@ -38,7 +38,10 @@ void draw_toolbar() {
     ImGui::TextUnformatted("stratum");
     ImGui::SameLine();
     ImGui::TextColored(kMuted, "latent-norm anomaly scores, computed in this page; no image leaves it");
-    ImGui::SameLine(ImGui::GetWindowWidth() - 230);
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float buttons = ImGui::CalcTextSize("Open images...").x + ImGui::CalcTextSize("Clear").x +
+                          4 * style.FramePadding.x + style.ItemSpacing.x;
+    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - buttons);
     if (ImGui::Button("Open images...")) open_file_picker();
     ImGui::SameLine();
     if (ImGui::Button("Clear") && app().pending.empty() && !app().encoder_busy) app().rows.clear();
