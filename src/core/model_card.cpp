@@ -185,6 +185,16 @@ void parse_training(const json& root, ModelCard& card) {
     f.commit = string_at(t, "training", "commit");
 }
 
+void parse_architecture(const json& root, ModelCard& card) {
+    const auto it = root.find("architecture");
+    if (it == root.end() || it->is_null()) return;
+    if (!it->is_object()) fail("architecture", "expected an object or null");
+    if (string_at(*it, "architecture", "family") != "progan") fail("architecture.family", "expected \"progan\"");
+    card.architecture.fmap_base = static_cast<int>(integer_at(*it, "architecture", "fmap_base", 1, 1 << 20));
+    card.architecture.fmap_max = static_cast<int>(integer_at(*it, "architecture", "fmap_max", 1, 1 << 20));
+    card.architecture.present = true;
+}
+
 }  // namespace
 
 ModelCard parse_model_card(const std::string& json_text) {
@@ -219,6 +229,7 @@ ModelCard parse_model_card(const std::string& json_text) {
     parse_calibration(root, card);
     parse_projection(root, card);
     parse_training(root, card);
+    parse_architecture(root, card);
     return card;
 }
 
@@ -270,6 +281,12 @@ std::string write_model_card(const ModelCard& card) {
                         {"anomaly_classes", f.anomaly_classes}, {"contamination", f.contamination},
                         {"images_seen", f.images_seen}, {"seed", f.seed},
                         {"preset", f.preset},         {"commit", f.commit}};
+    if (card.architecture.present)
+        root["architecture"] = {{"family", "progan"},
+                                {"fmap_base", card.architecture.fmap_base},
+                                {"fmap_max", card.architecture.fmap_max}};
+    else
+        root["architecture"] = nullptr;
     return root.dump(2) + "\n";
 }
 

@@ -32,6 +32,14 @@ struct TrainingFacts {
     std::string commit;
 };
 
+// The encoder's widths, so that native tools can rebuild its modules from the ONNX weights.
+// Absent from cards of graphs stratum's trainer did not make (such as the tiny test encoder).
+struct Architecture {
+    bool present = false;
+    int fmap_base = 0;
+    int fmap_max = 0;
+};
+
 struct ModelCard {
     static constexpr int kFormatVersion = 1;
     std::string name;
@@ -49,6 +57,7 @@ struct ModelCard {
     Projection projection;
     std::vector<ProjectedPoint> projection_sample;
     TrainingFacts training;
+    Architecture architecture;
 };
 
 // Parses and validates every field; throws stratum::Error naming the field, e.g.

@@ -40,6 +40,7 @@ ModelCard sample_card() {
     card.training.seed = 7;
     card.training.preset = "small";
     card.training.commit = "abc123";
+    card.architecture = {true, 256, 64};
     return card;
 }
 
@@ -81,6 +82,9 @@ TEST_CASE("model card round-trips through JSON", "[model_card]") {
     CHECK(b.training.normal_classes == a.training.normal_classes);
     CHECK(b.training.contamination == 0.1);
     CHECK(b.training.images_seen == 600000);
+    CHECK(b.architecture.present);
+    CHECK(b.architecture.fmap_base == 256);
+    CHECK(b.architecture.fmap_max == 64);
     CHECK(write_model_card(b) == write_model_card(a));
 }
 
@@ -125,6 +129,10 @@ TEST_CASE("every invalid field is named in the error", "[model_card]") {
                Catch::Contains("projection.sample[0]"));
     CHECK_THAT(error_after([](json& j) { j["training"]["contamination"] = 1.0; }),
                Catch::Contains("training.contamination"));
+    CHECK_THAT(error_after([](json& j) { j["architecture"]["family"] = "vae"; }),
+               Catch::Contains("architecture.family"));
+    CHECK_THAT(error_after([](json& j) { j["architecture"]["fmap_max"] = 0; }),
+               Catch::Contains("architecture.fmap_max"));
     CHECK_THAT(error_after([](json& j) { j["training"]["normal_classes"] = {1}; }),
                Catch::Contains("training.normal_classes[0]: expected a string"));
 }

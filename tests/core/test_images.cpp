@@ -3,6 +3,7 @@
 #include <cstring>
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STB_IMAGE_WRITE_STATIC  // internal linkage: several targets compile their own copy
 #define STBI_WRITE_NO_STDIO
 #include <stb_image_write.h>
 

@@ -1,0 +1,189 @@
+// `stratum`: train, export and score (DESIGN section 3). A thin front-end: every number comes from the
+// core (src/core) or the trainer library (src/train).
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "config.h"
+#include "error.h"
+#include "export.h"
+#include "score_command.h"
+#include "train.h"
+
+#ifndef STRATUM_BUILD_COMMIT
+#define STRATUM_BUILD_COMMIT "unknown"
+#endif
+
+namespace {
+
+using namespace stratum;
+
+// "500000", "500k", "12M", "1.2M" -> a count of images.
+std::int64_t parse_count(const std::string& text) {
+    std::size_t used = 0;
+    double value = 0;
+    try {
+        value = std::stod(text, &used);
+    } catch (const std::exception&) {
+        throw Error("\"" + text + "\" is not a number of images");
+    }
+    const std::string suffix = text.substr(used);
+    if (suffix == "k" || suffix == "K") value *= 1e3;
+    else if (suffix == "M" || suffix == "m") value *= 1e6;
+    else if (!suffix.empty()) throw Error("\"" + text + "\": unknown suffix (use k or M)");
+    if (!(value > 0) || value > 1e12) throw Error("\"" + text + "\" is out of range");
+    return static_cast<std::int64_t>(value + 0.5);
+}
+
+struct TrainArgs {
+    std::string data, out, resume, preset = "small", images, fade, stable, split = "train";
+    std::string checkpoint_every, sample_every, log_every;
+    std::vector<std::string> normal, contaminate_with;
+    double contamination = 0, learning_rate = 0;
+    int size = 32, channels = 3, batch = -1, threads = 0, fmap_base = 0, fmap_max = 0, latent = 0;
+    long long limit = 0;
+    unsigned long long seed = 1;
+    std::string device = "auto";
+    bool progressive = false, no_progressive = false;
+};
+
+void add_train(CLI::App& app, TrainArgs& a) {
+    CLI::App* t = app.add_subcommand("train", "Train G, D and E together on a folder of images (arXiv 1905.11034).");
+    t->footer(
+        "Examples:\n"
+        "  stratum train --data data/cifar10/train --normal airplane --contaminate-with cat --contamination 0.1 \\\n"
+        "                --out runs/airplane-c10 --images 200k\n"
+        "  stratum train --data /usr/share/datasets/fashion-mnist --normal sneaker --size 32 --channels 1 --out runs/f\n"
+        "  stratum train --resume runs/airplane-c10\n"
+        "Data: a folder whose first-level subfolders name the classes (CIFAR-10 and PBC as they extract), or a\n"
+        "folder of Fashion-MNIST idx files. The run folder gets config.json, training_set.tsv (every image used,\n"
+        "with its role), log.jsonl, samples/*.png and checkpoint.pt. Ctrl+C writes a checkpoint and stops.");
+    t->add_option("--data", a.data, "Folder of images (class subfolders) or of idx files");
+    t->add_option("--out", a.out, "Run folder to create");
+    t->add_option("--resume", a.resume, "Continue the run in this folder on its own schedule");
+    t->add_option("--preset", a.preset, "small (CPU-sized, default) or paper (fmap 8192/512, latent 512, progressive)")
+        ->check(CLI::IsMember({"small", "paper"}));
+    t->add_option("--size", a.size, "Image size the networks work at (power of two)")->capture_default_str();
+    t->add_option("--channels", a.channels, "1 (gray) or 3 (RGB)")->capture_default_str()->check(CLI::IsMember({1, 3}));
+    t->add_option("--normal", a.normal, "Normal classes (comma-separated); default every class")->delimiter(',');
+    t->add_option("--contaminate-with", a.contaminate_with, "Anomaly classes mixed into training")->delimiter(',');
+    t->add_option("--contamination", a.contamination, "Anomaly share P of the final training set, in [0, 1)")
+        ->capture_default_str();
+    t->add_option("--limit", a.limit, "Use at most this many normal images (0 = all)");
+    t->add_option("--split", a.split, "For idx folders: train or t10k")->capture_default_str();
+    t->add_option("--seed", a.seed, "Random seed (data selection, weights, batches)")->capture_default_str();
+    t->add_option("--images", a.images, "Length of the run in images shown to the critic (e.g. 500k, 12M)");
+    t->add_option("--batch", a.batch, "Batch size (default by preset and resolution)");
+    t->add_option("--threads", a.threads, "CPU threads (0 = all cores)")->capture_default_str();
+    t->add_option("--device", a.device, "auto, cpu or cuda")->capture_default_str()->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    t->add_flag("--progressive", a.progressive, "Grow from 4x4 with fade-in phases");
+    t->add_flag("--no-progressive", a.no_progressive, "Train at the final size from the start");
+    t->add_option("--fade-images", a.fade, "Images per fade-in phase when progressive");
+    t->add_option("--stable-images", a.stable, "Images per stable phase when progressive");
+    t->add_option("--fmap-base", a.fmap_base, "Width: channels at resolution r are min(fmap_base / 2^s, fmap_max)");
+    t->add_option("--fmap-max", a.fmap_max, "Width cap");
+    t->add_option("--latent", a.latent, "Latent size");
+    t->add_option("--lr", a.learning_rate, "Adam learning rate (default 0.001)");
+    t->add_option("--checkpoint-every", a.checkpoint_every, "Images between checkpoints");
+    t->add_option("--sample-every", a.sample_every, "Images between sample grids");
+    t->add_option("--log-every", a.log_every, "Images between log lines");
+}
+
+train::TrainConfig config_from(const TrainArgs& a) {
+    train::TrainConfig c = train::preset_config(a.preset);
+    c.net.resolution = a.size;
+    c.net.channels = a.channels;
+    if (a.fmap_base) c.net.fmap_base = a.fmap_base;
+    if (a.fmap_max) c.net.fmap_max = a.fmap_max;
+    if (a.latent) c.net.latent = a.latent;
+    c.data.path = a.data;
+    c.data.split = a.split;
+    c.data.normal = a.normal;
+    c.data.contaminate_with = a.contaminate_with;
+    c.data.contamination = a.contamination;
+    c.data.limit = a.limit;
+    c.seed = a.seed;
+    c.threads = a.threads;
+    c.device = a.device;
+    c.commit = STRATUM_BUILD_COMMIT;
+    if (!a.images.empty()) c.schedule.images = parse_count(a.images);
+    if (a.batch >= 0) c.schedule.batch = a.batch;
+    if (a.progressive) c.schedule.progressive = true;
+    if (a.no_progressive) c.schedule.progressive = false;
+    if (!a.fade.empty()) c.schedule.fade_images = parse_count(a.fade);
+    if (!a.stable.empty()) c.schedule.stable_images = parse_count(a.stable);
+    if (a.learning_rate > 0) c.schedule.learning_rate = a.learning_rate;
+    if (!a.checkpoint_every.empty()) c.schedule.checkpoint_every = parse_count(a.checkpoint_every);
+    if (!a.sample_every.empty()) c.schedule.sample_every = parse_count(a.sample_every);
+    if (!a.log_every.empty()) c.schedule.log_every = parse_count(a.log_every);
+    return c;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"stratum: anomaly detection from contaminated image data, after Berg, Ahlberg and Felsberg, "
+                 "arXiv 1905.11034.\nThe score of an image is the norm of its latent code, ||E(x)||."};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("stratum 0.1.0 (") + STRATUM_BUILD_COMMIT + ")");
+    TrainArgs train_args;
+    add_train(app, train_args);
+
+    train::ExportOptions export_options;
+    CLI::App* ex = app.add_subcommand("export", "Write a run's encoder as ONNX (opset 17) with its model card.");
+    ex->footer("The card holds the calibration (quantiles, median and MAD of ||E(x)|| over the training set),\n"
+               "the default threshold, a PCA basis with a sample of projected training points, and provenance.");
+    ex->add_option("run", export_options.run_dir, "Run folder")->required();
+    ex->add_option("--out", export_options.out_dir, "Output folder (default RUN/export)");
+    ex->add_option("--name", export_options.name, "Model name in the card (default: the run folder's name)");
+    ex->add_option("--direction", export_options.direction, "Which norms are anomalous: higher, lower, two_sided")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"higher", "lower", "two_sided"}));
+    ex->add_option("--quantile", export_options.threshold_quantile, "Default threshold: this training quantile")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
+    ex->add_option("--sample", export_options.projection_sample, "Training points kept for the page's plot")
+        ->capture_default_str();
+    ex->add_option("--threads", export_options.threads, "CPU threads (0 = all cores)");
+    ex->add_option("--device", export_options.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+
+    cli::ScoreOptions score_options;
+    CLI::App* sc = app.add_subcommand("score", "Score image files and folders with a trained encoder.");
+    sc->footer("MODEL is a run folder (after `stratum export`) or an exported encoder.onnx with its .json card.\n"
+               "A folder's first-level subfolders name each file's label (e.g. normal/, anomalous/).\n"
+               "Files that cannot be read are reported and skipped; the exit status is then 1.");
+    sc->add_option("model", score_options.model, "Run folder or .onnx")->required();
+    sc->add_option("inputs", score_options.inputs, "Image files and folders")->required();
+    sc->add_option("--csv", score_options.csv, "Write CSV (file,norm,score,verdict,label,error) here; - for stdout");
+    sc->add_option("--latents", score_options.latents, "Also write every latent as TSV here");
+    sc->add_option("--batch", score_options.batch, "Images per encoder call")->capture_default_str()->check(CLI::PositiveNumber);
+    sc->add_option("--threads", score_options.threads, "CPU threads (0 = all cores)");
+    sc->add_option("--device", score_options.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+
+    CLI11_PARSE(app, argc, argv);
+    try {
+        if (app.got_subcommand("train")) {
+            const TrainArgs& a = train_args;
+            if (a.resume.empty() == a.out.empty())
+                throw Error("give either --out RUN (a new run) or --resume RUN");
+            if (!a.resume.empty()) {
+                train::TrainConfig c;
+                c.threads = a.threads;
+                c.device = a.device;
+                train::train(c, a.resume, true);
+            } else {
+                train::train(config_from(a), a.out, false);
+            }
+        } else if (app.got_subcommand("export")) {
+            const train::ExportResult r = train::export_run(export_options);
+            std::cout << "wrote " << r.onnx_path << " and " << r.card_path << " (calibrated on " << r.training_images
+                      << " training images)\n";
+        } else if (app.got_subcommand("score")) {
+            return cli::run_score(score_options);
+        }
+    } catch (const Error& e) {
+        std::cerr << "stratum: " << e.what() << "\n";
+        return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,159 @@
+#include "score_command.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "csv.h"
+#include "dataset.h"
+#include "error.h"
+#include "image.h"
+#include "native_encoder.h"
+#include "preprocess.h"
+#include "run_files.h"
+#include "scoring.h"
+
+namespace stratum::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Row {
+    std::string file, label, error;
+    LatentScore score;
+    std::vector<float> latent;
+};
+
+std::vector<train::ImageSource> expand_inputs(const std::vector<std::string>& inputs, std::vector<Row>& failures) {
+    std::vector<train::ImageSource> sources;
+    for (const std::string& input : inputs) {
+        std::error_code ec;
+        if (fs::is_directory(input, ec)) {
+            try {
+                const train::SourceListing listing = train::list_sources(input);
+                sources.insert(sources.end(), listing.sources.begin(), listing.sources.end());
+            } catch (const Error& e) {
+                failures.push_back({input, "", e.what(), {}, {}});
+            }
+        } else if (fs::exists(input, ec)) {
+            sources.push_back({input, ""});
+        } else {
+            failures.push_back({input, "", "no such file or folder", {}, {}});
+        }
+    }
+    return sources;
+}
+
+std::vector<std::uint8_t> read_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error("cannot open the file");
+    return std::vector<std::uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+int run_score(const ScoreOptions& o) {
+    auto encoder = train::NativeEncoder::open(o.model, o.device, o.threads);
+    const ModelCard& card = encoder->card();
+    std::vector<Row> rows;
+    const std::vector<train::ImageSource> sources = expand_inputs(o.inputs, rows);
+    const bool tty = isatty(STDERR_FILENO);
+
+    // Decode and preprocess in parallel (the core's code), then encode in batches.
+    std::vector<std::vector<float>> inputs(sources.size());
+    std::vector<std::string> errors(sources.size());
+    std::atomic<std::size_t> next{0};
+    auto work = [&]() {
+        for (std::size_t i; (i = next++) < sources.size();) {
+            try {
+                const std::vector<std::uint8_t> bytes = read_bytes(sources[i].location);
+                inputs[i] = preprocess(decode_image(bytes.data(), bytes.size(), card.input.channels), card.input);
+            } catch (const std::exception& e) {
+                errors[i] = e.what();
+            }
+        }
+    };
+    const int workers = std::max(1, o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (int t = 0; t < workers; ++t) pool.emplace_back(work);
+    for (std::thread& t : pool) t.join();
+
+    std::vector<std::size_t> good;
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        if (errors[i].empty()) good.push_back(i);
+        else rows.push_back({sources[i].location, sources[i].label, errors[i], {}, {}});
+    }
+    std::vector<float> batch;
+    for (std::size_t start = 0; start < good.size(); start += static_cast<std::size_t>(o.batch)) {
+        const std::size_t end = std::min(good.size(), start + static_cast<std::size_t>(o.batch));
+        batch.clear();
+        for (std::size_t k = start; k < end; ++k) batch.insert(batch.end(), inputs[good[k]].begin(), inputs[good[k]].end());
+        const std::vector<float> z = encoder->encode(batch.data(), static_cast<int>(end - start));
+        for (std::size_t k = start; k < end; ++k) {
+            const std::size_t i = good[k];
+            Row row{sources[i].location, sources[i].label, "", {}, {}};
+            const float* latent = z.data() + (k - start) * card.latent_size;
+            try {
+                row.score = score_latent(latent, static_cast<std::size_t>(card.latent_size), card, card.threshold.value);
+                row.latent.assign(latent, latent + card.latent_size);
+            } catch (const Error& e) {
+                row.error = e.what();
+            }
+            rows.push_back(std::move(row));
+        }
+        if (tty) std::cerr << "\rscored " << end << " / " << good.size() << std::flush;
+    }
+    if (tty && !good.empty()) std::cerr << "\n";
+
+    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.file < b.file; });
+    std::size_t failed = 0;
+    for (const Row& r : rows)
+        if (!r.error.empty()) {
+            ++failed;
+            std::cerr << "stratum score: " << r.file << ": " << r.error << "\n";
+        }
+    auto verdict = [](const Row& r) { return r.error.empty() ? (r.score.flagged ? "anomalous" : "normal") : "error"; };
+    if (!o.csv.empty()) {
+        std::ofstream file;
+        if (o.csv != "-") {
+            file.open(o.csv, std::ios::binary);
+            if (!file) throw Error("cannot write " + o.csv);
+        }
+        std::ostream& out = o.csv == "-" ? std::cout : file;
+        CsvWriter csv(out);
+        csv.row({"file", "norm", "score", "verdict", "label", "error"});
+        for (const Row& r : rows)
+            csv.row({r.file, r.error.empty() ? csv_number(r.score.norm) : "", r.error.empty() ? csv_number(r.score.score) : "",
+                     verdict(r), r.label, r.error});
+    } else {
+        std::printf("%-40s %12s %9s  %-9s  %s\n", "file", "norm", "score", "verdict", "label");
+        for (const Row& r : rows) {
+            if (!r.error.empty()) continue;
+            std::printf("%-40s %12.6f %+9.3f  %-9s  %s\n", r.file.c_str(), r.score.norm, r.score.score, verdict(r),
+                        r.label.c_str());
+        }
+        std::printf("%zu scored, %zu flagged (threshold %.3f, %s %.3g), %zu could not be read\n", rows.size() - failed,
+                    static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(),
+                                                           [](const Row& r) { return r.error.empty() && r.score.flagged; })),
+                    card.threshold.value, card.threshold.method.c_str(), card.threshold.parameter, failed);
+    }
+    if (!o.latents.empty()) {
+        std::string text;
+        for (const Row& r : rows) {
+            if (!r.error.empty()) continue;
+            text += r.file;
+            for (float v : r.latent) text += "\t" + csv_number(v);
+            text += "\n";
+        }
+        train::write_file_atomic(o.latents, text);
+    }
+    return failed == 0 ? 0 : 1;
+}
+
+}  // namespace stratum::cli

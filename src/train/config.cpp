@@ -1,0 +1,196 @@
+#include "config.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "error.h"
+
+namespace stratum::train {
+
+using nlohmann::json;
+
+int NetConfig::stages() const {
+    int s = 1;
+    while ((4 << (s - 1)) < resolution) ++s;
+    return s;
+}
+
+int NetConfig::width_at(int res) const {
+    int s = 1;
+    while ((4 << (s - 1)) < res) ++s;
+    return std::max(1, std::min(fmap_base >> s, fmap_max));
+}
+
+const std::vector<std::string>& preset_names() {
+    static const std::vector<std::string> names = {"small", "paper"};
+    return names;
+}
+
+TrainConfig preset_config(const std::string& name) {
+    TrainConfig c;
+    c.preset = name;
+    if (name == "small") {
+        // Sized for a 2-core CPU: 64/64/32/16 channels at 4/8/16/32 px, trained at full size directly.
+        c.net.fmap_base = 256;
+        c.net.fmap_max = 64;
+        c.net.latent = 128;
+        c.schedule.progressive = false;
+        c.schedule.images = 500000;
+        c.schedule.batch = 64;
+    } else if (name == "paper") {
+        c.net.fmap_base = 8192;
+        c.net.fmap_max = 512;
+        c.net.latent = 512;
+        c.schedule.progressive = true;
+        c.schedule.fade_images = 600000;
+        c.schedule.stable_images = 600000;
+        c.schedule.images = 12000000;
+        c.schedule.batch = 0;
+        c.schedule.checkpoint_every = 100000;
+        c.schedule.sample_every = 200000;
+        c.schedule.log_every = 10000;
+    } else {
+        throw Error("unknown preset \"" + name + "\" (expected small or paper)");
+    }
+    return c;
+}
+
+int batch_for_resolution(const ScheduleConfig& s, int resolution) {
+    if (s.batch > 0) return s.batch;
+    if (resolution <= 16) return 128;
+    if (resolution <= 32) return 64;
+    return 32;
+}
+
+Phase phase_at(const TrainConfig& c, std::int64_t images) {
+    Phase p;
+    const int final_stage = c.net.stages();
+    if (!c.schedule.progressive) {
+        p.stage = final_stage;
+        return p;
+    }
+    // 4x4: stable only. Every later resolution: fade-in, then stable. The last one lasts to the end.
+    std::int64_t t = images;
+    p.stage = 1;
+    p.index = 0;
+    if (t < c.schedule.stable_images || final_stage == 1) return p;
+    t -= c.schedule.stable_images;
+    for (int stage = 2; stage <= final_stage; ++stage) {
+        p.stage = stage;
+        p.index = stage - 1;
+        if (t < c.schedule.fade_images) {
+            p.alpha = static_cast<double>(t) / static_cast<double>(c.schedule.fade_images);
+            return p;
+        }
+        p.alpha = 1.0;
+        t -= c.schedule.fade_images;
+        if (t < c.schedule.stable_images || stage == final_stage) return p;
+        t -= c.schedule.stable_images;
+    }
+    return p;
+}
+
+std::string to_json(const TrainConfig& c) {
+    json j = {
+        {"preset", c.preset},
+        {"net", {{"resolution", c.net.resolution}, {"channels", c.net.channels}, {"fmap_base", c.net.fmap_base},
+                 {"fmap_max", c.net.fmap_max}, {"latent", c.net.latent}}},
+        {"data", {{"path", c.data.path}, {"split", c.data.split}, {"normal", c.data.normal},
+                  {"contaminate_with", c.data.contaminate_with}, {"contamination", c.data.contamination},
+                  {"limit", c.data.limit}}},
+        {"schedule", {{"images", c.schedule.images}, {"progressive", c.schedule.progressive},
+                      {"fade_images", c.schedule.fade_images}, {"stable_images", c.schedule.stable_images},
+                      {"batch", c.schedule.batch}, {"learning_rate", c.schedule.learning_rate},
+                      {"ema_beta", c.schedule.ema_beta}, {"checkpoint_every", c.schedule.checkpoint_every},
+                      {"sample_every", c.schedule.sample_every}, {"log_every", c.schedule.log_every}}},
+        {"seed", c.seed},
+        {"threads", c.threads},
+        {"device", c.device},
+        {"commit", c.commit},
+    };
+    return j.dump(2) + "\n";
+}
+
+namespace {
+template <typename T>
+void read(const json& object, const char* section, const char* key, T& out) {
+    const auto it = object.find(key);
+    if (it == object.end()) throw Error(std::string("config.json: ") + section + key + ": missing");
+    try {
+        out = it->get<T>();
+    } catch (const json::exception&) {
+        throw Error(std::string("config.json: ") + section + key + ": wrong type");
+    }
+}
+}  // namespace
+
+TrainConfig config_from_json(const std::string& text) {
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::parse_error& e) {
+        throw Error(std::string("config.json is not valid JSON: ") + e.what());
+    }
+    if (!j.is_object() || !j.contains("net") || !j.contains("data") || !j.contains("schedule"))
+        throw Error("config.json: expected an object with net, data and schedule");
+    TrainConfig c;
+    read(j, "", "preset", c.preset);
+    const json& n = j["net"];
+    read(n, "net.", "resolution", c.net.resolution);
+    read(n, "net.", "channels", c.net.channels);
+    read(n, "net.", "fmap_base", c.net.fmap_base);
+    read(n, "net.", "fmap_max", c.net.fmap_max);
+    read(n, "net.", "latent", c.net.latent);
+    const json& d = j["data"];
+    read(d, "data.", "path", c.data.path);
+    read(d, "data.", "split", c.data.split);
+    read(d, "data.", "normal", c.data.normal);
+    read(d, "data.", "contaminate_with", c.data.contaminate_with);
+    read(d, "data.", "contamination", c.data.contamination);
+    read(d, "data.", "limit", c.data.limit);
+    const json& s = j["schedule"];
+    read(s, "schedule.", "images", c.schedule.images);
+    read(s, "schedule.", "progressive", c.schedule.progressive);
+    read(s, "schedule.", "fade_images", c.schedule.fade_images);
+    read(s, "schedule.", "stable_images", c.schedule.stable_images);
+    read(s, "schedule.", "batch", c.schedule.batch);
+    read(s, "schedule.", "learning_rate", c.schedule.learning_rate);
+    read(s, "schedule.", "ema_beta", c.schedule.ema_beta);
+    read(s, "schedule.", "checkpoint_every", c.schedule.checkpoint_every);
+    read(s, "schedule.", "sample_every", c.schedule.sample_every);
+    read(s, "schedule.", "log_every", c.schedule.log_every);
+    read(j, "", "seed", c.seed);
+    read(j, "", "threads", c.threads);
+    read(j, "", "device", c.device);
+    read(j, "", "commit", c.commit);
+    validate(c);
+    return c;
+}
+
+void validate(const TrainConfig& c) {
+    auto bad = [](const std::string& what) { throw Error(what); };
+    const int r = c.net.resolution;
+    if (r < 4 || r > 1024 || (r & (r - 1)) != 0) bad("image size must be a power of two from 4 to 1024");
+    if (c.net.channels != 1 && c.net.channels != 3) bad("channels must be 1 or 3");
+    if (c.net.fmap_base < 2 || c.net.fmap_max < 1) bad("fmap_base and fmap_max must be positive");
+    if (c.net.latent < 1 || c.net.latent > 8192) bad("latent size must lie in [1, 8192]");
+    if (c.data.path.empty()) bad("no data: give --data PATH");
+    if (c.data.contamination < 0.0 || c.data.contamination >= 1.0) bad("contamination must lie in [0, 1)");
+    if (c.data.contamination > 0.0 && c.data.contaminate_with.empty())
+        bad("contamination > 0 needs --contaminate-with CLASSES");
+    for (const std::string& a : c.data.contaminate_with)
+        if (std::find(c.data.normal.begin(), c.data.normal.end(), a) != c.data.normal.end())
+            bad("class \"" + a + "\" is both normal and contamination");
+    if (c.schedule.images <= 0) bad("--images must be positive");
+    if (c.schedule.batch < 0) bad("--batch must be positive");
+    if (c.schedule.progressive && (c.schedule.fade_images <= 0 || c.schedule.stable_images <= 0))
+        bad("fade and stable phases must be positive");
+    if (!(c.schedule.learning_rate > 0)) bad("learning rate must be positive");
+    if (!(c.schedule.ema_beta >= 0 && c.schedule.ema_beta < 1)) bad("EMA beta must lie in [0, 1)");
+    if (c.schedule.checkpoint_every <= 0 || c.schedule.sample_every <= 0 || c.schedule.log_every <= 0)
+        bad("checkpoint, sample and log intervals must be positive");
+    if (c.threads < 0) bad("--threads must be 0 (all cores) or positive");
+    if (c.device != "auto" && c.device != "cpu" && c.device != "cuda") bad("--device must be auto, cpu or cuda");
+}
+
+}  // namespace stratum::train

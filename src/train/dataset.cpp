@@ -1,0 +1,272 @@
+#include "dataset.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "error.h"
+#include "image.h"
+
+namespace stratum::train {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool has_image_extension(const fs::path& p) {
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp" || ext == ".tga" || ext == ".gif";
+}
+
+std::uint64_t splitmix(std::uint64_t& state) {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+// Reads a whole (optionally gzip-compressed) file; zlib reads plain files transparently.
+std::vector<std::uint8_t> read_gz(const std::string& path) {
+    gzFile f = gzopen(path.c_str(), "rb");
+    if (!f) throw Error("cannot open " + path);
+    std::vector<std::uint8_t> data;
+    std::uint8_t buffer[1 << 16];
+    int n;
+    while ((n = gzread(f, buffer, sizeof buffer)) > 0) data.insert(data.end(), buffer, buffer + n);
+    const bool failed = n < 0;
+    gzclose(f);
+    if (failed) throw Error(path + ": corrupt gzip data");
+    return data;
+}
+
+std::uint32_t be32(const std::uint8_t* p) {
+    return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
+}
+
+std::string idx_file(const std::string& dir, const std::string& name) {
+    for (const char* suffix : {"", ".gz"}) {
+        const fs::path p = fs::path(dir) / (name + suffix);
+        if (fs::exists(p)) return p.string();
+    }
+    return "";
+}
+
+// One idx image set, cached per path so a listing and a load read it once.
+struct IdxData {
+    int rows = 0, cols = 0;
+    std::vector<std::uint8_t> images;  // count x rows x cols
+    std::vector<std::uint8_t> labels;
+};
+
+const IdxData& read_idx(const std::string& images_path, const std::string& labels_path) {
+    static std::mutex mutex;
+    static std::map<std::string, IdxData> cache;
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = cache.find(images_path);
+    if (it != cache.end()) return it->second;
+    IdxData d;
+    const std::vector<std::uint8_t> im = read_gz(images_path), lb = read_gz(labels_path);
+    if (im.size() < 16 || be32(im.data()) != 0x00000803) throw Error(images_path + ": not an idx3 image file");
+    if (lb.size() < 8 || be32(lb.data()) != 0x00000801) throw Error(labels_path + ": not an idx1 label file");
+    const std::uint32_t n = be32(im.data() + 4);
+    d.rows = static_cast<int>(be32(im.data() + 8));
+    d.cols = static_cast<int>(be32(im.data() + 12));
+    if (be32(lb.data() + 4) != n) throw Error(labels_path + ": label count differs from image count");
+    if (im.size() != 16 + static_cast<std::size_t>(n) * d.rows * d.cols || lb.size() != 8 + n)
+        throw Error(images_path + ": truncated idx file");
+    d.images.assign(im.begin() + 16, im.end());
+    d.labels.assign(lb.begin() + 8, lb.end());
+    return cache.emplace(images_path, std::move(d)).first->second;
+}
+
+const IdxData& idx_for(const std::string& location, std::size_t& index) {
+    const std::size_t hash = location.rfind('#');
+    index = std::stoul(location.substr(hash + 1));
+    const std::string images = location.substr(0, hash);
+    std::string labels = images;
+    labels.replace(labels.find("images-idx3"), 11, "labels-idx1");
+    return read_idx(images, labels);
+}
+
+Image decode_source(const ImageSource& source, int channels) {
+    if (source.location.find('#') != std::string::npos && source.location.find("idx3-ubyte") != std::string::npos) {
+        std::size_t index = 0;
+        const IdxData& d = idx_for(source.location, index);
+        Image gray;
+        gray.width = d.cols;
+        gray.height = d.rows;
+        gray.channels = channels;
+        const std::size_t plane = static_cast<std::size_t>(d.rows) * d.cols;
+        const std::uint8_t* p = d.images.data() + index * plane;
+        for (std::size_t i = 0; i < plane; ++i)
+            for (int c = 0; c < channels; ++c) gray.pixels.push_back(p[i]);
+        return gray;
+    }
+    std::ifstream in(source.location, std::ios::binary);
+    if (!in) throw Error("cannot open the file");
+    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return decode_image(bytes.data(), bytes.size(), channels);
+}
+
+}  // namespace
+
+const std::vector<std::string>& fashion_mnist_classes() {
+    static const std::vector<std::string> names = {"t-shirt", "trouser", "pullover", "dress", "coat",
+                                                   "sandal",  "shirt",   "sneaker",  "bag",   "ankle-boot"};
+    return names;
+}
+
+SourceListing list_sources(const std::string& path, const std::string& split) {
+    SourceListing listing;
+    std::error_code ec;
+    if (!fs::is_directory(path, ec)) throw Error(path + ": not a folder");
+    const std::string images = idx_file(path, split + "-images-idx3-ubyte");
+    const std::string labels = idx_file(path, split + "-labels-idx1-ubyte");
+    if (!images.empty() && !labels.empty()) {
+        const IdxData& d = read_idx(images, labels);
+        listing.idx = true;
+        for (std::size_t i = 0; i < d.labels.size(); ++i) {
+            const std::uint8_t label = d.labels[i];
+            if (label >= fashion_mnist_classes().size()) throw Error(labels + ": label out of range");
+            listing.sources.push_back({images + "#" + std::to_string(i), fashion_mnist_classes()[label]});
+        }
+    } else {
+        const fs::path root(path);
+        for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+             it != fs::recursive_directory_iterator(); it.increment(ec)) {
+            if (ec) break;
+            const fs::path& p = it->path();
+            if (p.filename().string().front() == '.') {
+                if (it->is_directory(ec)) it.disable_recursion_pending();
+                continue;
+            }
+            if (!it->is_regular_file(ec) || !has_image_extension(p)) continue;
+            const fs::path rel = p.lexically_relative(root);
+            const std::string label = std::distance(rel.begin(), rel.end()) > 1 ? rel.begin()->string() : "";
+            listing.sources.push_back({p.string(), label});
+        }
+        std::sort(listing.sources.begin(), listing.sources.end(),
+                  [](const ImageSource& a, const ImageSource& b) { return a.location < b.location; });
+    }
+    if (listing.sources.empty()) throw Error(path + ": no images found (PNG, JPEG, BMP, TGA, GIF, or idx files)");
+    std::set<std::string> classes;
+    for (const ImageSource& s : listing.sources) classes.insert(s.label);
+    listing.classes.assign(classes.begin(), classes.end());
+    return listing;
+}
+
+void shuffle_indices(std::vector<std::size_t>& v, std::uint64_t seed) {
+    std::uint64_t state = seed;
+    for (std::size_t i = v.size(); i > 1; --i) {
+        const std::size_t j = static_cast<std::size_t>(splitmix(state) % i);
+        std::swap(v[i - 1], v[j]);
+    }
+}
+
+TrainingSelection select_training_set(const SourceListing& listing, const DataConfig& data, std::uint64_t seed) {
+    auto check_classes = [&](const std::vector<std::string>& names) {
+        for (const std::string& n : names)
+            if (!std::binary_search(listing.classes.begin(), listing.classes.end(), n)) {
+                std::string known;
+                for (const std::string& c : listing.classes) known += (known.empty() ? "" : ", ") + c;
+                throw Error("class \"" + n + "\" is not in the data (classes: " + known + ")");
+            }
+    };
+    check_classes(data.normal);
+    check_classes(data.contaminate_with);
+    auto in = [](const std::vector<std::string>& names, const std::string& label) {
+        return std::find(names.begin(), names.end(), label) != names.end();
+    };
+    TrainingSelection sel;
+    std::vector<ImageSource> anomalies;
+    for (const ImageSource& s : listing.sources) {
+        if (in(data.contaminate_with, s.label)) anomalies.push_back(s);
+        else if (data.normal.empty() || in(data.normal, s.label)) sel.normal.push_back(s);
+    }
+    if (data.limit > 0 && static_cast<std::int64_t>(sel.normal.size()) > data.limit) {
+        std::vector<std::size_t> order(sel.normal.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        shuffle_indices(order, seed ^ 0x4E4F524D414Cull);
+        order.resize(static_cast<std::size_t>(data.limit));
+        std::sort(order.begin(), order.end());
+        std::vector<ImageSource> kept;
+        for (std::size_t i : order) kept.push_back(sel.normal[i]);
+        sel.normal = std::move(kept);
+    }
+    if (sel.normal.empty()) throw Error("no normal images selected");
+    if (data.contamination > 0.0) {
+        const double p = data.contamination;
+        const std::size_t want =
+            static_cast<std::size_t>(std::llround(p * static_cast<double>(sel.normal.size()) / (1.0 - p)));
+        if (want > anomalies.size())
+            throw Error("contamination " + std::to_string(p) + " needs " + std::to_string(want) +
+                        " anomalous images, the classes have " + std::to_string(anomalies.size()));
+        std::vector<std::size_t> order(anomalies.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        shuffle_indices(order, seed ^ 0x434F4E54414Dull);
+        order.resize(want);
+        std::sort(order.begin(), order.end());
+        for (std::size_t i : order) sel.contamination.push_back(anomalies[i]);
+    }
+    return sel;
+}
+
+ImageSet load_images(const std::vector<ImageSource>& sources, int size, int channels, int threads,
+                     const Progress& progress) {
+    const std::size_t n = sources.size();
+    const std::size_t per = static_cast<std::size_t>(channels) * size * size;
+    std::vector<std::uint8_t> pixels(n * per);
+    std::vector<std::string> errors(n);
+    std::atomic<std::size_t> next{0}, done{0};
+    InputSpec spec;
+    spec.width = spec.height = size;
+    spec.channels = channels;
+    auto work = [&]() {
+        for (std::size_t i; (i = next++) < n;) {
+            try {
+                const Image img = resize_image(decode_source(sources[i], channels), size, size, spec.fit);
+                // HWC to CHW
+                std::uint8_t* out = pixels.data() + i * per;
+                const std::size_t plane = static_cast<std::size_t>(size) * size;
+                for (std::size_t p = 0; p < plane; ++p)
+                    for (int c = 0; c < channels; ++c) out[c * plane + p] = img.pixels[p * channels + c];
+            } catch (const std::exception& e) {
+                errors[i] = e.what();
+            }
+            ++done;
+        }
+    };
+    const int workers = std::max(1, threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (int t = 0; t < workers; ++t) pool.emplace_back(work);
+    while (progress && done.load() < n) {
+        progress(done.load(), n);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    for (std::thread& t : pool) t.join();
+    if (progress) progress(n, n);
+
+    ImageSet set;
+    set.size = size;
+    set.channels = channels;
+    set.pixels.reserve(n * per);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!errors[i].empty()) {
+            set.skipped.push_back(sources[i].location + ": " + errors[i]);
+            continue;
+        }
+        set.pixels.insert(set.pixels.end(), pixels.begin() + i * per, pixels.begin() + (i + 1) * per);
+        set.sources.push_back(sources[i]);
+    }
+    return set;
+}
+
+}  // namespace stratum::train

@@ -1,0 +1,26 @@
+// `stratum export RUN`: the encoder as ONNX plus its model card (calibration over the training set,
+// PCA basis and sample, provenance). Torch-free header.
+#pragma once
+#include <string>
+
+namespace stratum::train {
+
+struct ExportOptions {
+    std::string run_dir;
+    std::string out_dir;           // default RUN/export
+    std::string name;              // card name; default: the run folder's name
+    std::string direction = "higher";  // which norms count as anomalous: higher, lower, two_sided
+    double threshold_quantile = 0.95;  // default threshold: this quantile of the training scores
+    int projection_sample = 500;       // training points kept in the card for the page's plot
+    std::string device = "auto";
+    int threads = 0;
+};
+
+struct ExportResult {
+    std::string onnx_path, card_path;
+    std::size_t training_images = 0;
+};
+
+ExportResult export_run(const ExportOptions& options);
+
+}  // namespace stratum::train

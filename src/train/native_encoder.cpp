@@ -1,0 +1,100 @@
+#include "native_encoder.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "checkpoint.h"
+#include "encoder_onnx.h"
+#include "error.h"
+#include "run_files.h"
+#include "sha256.h"
+
+namespace stratum::train {
+namespace fs = std::filesystem;
+
+namespace {
+
+NetConfig net_from_card(const ModelCard& card) {
+    if (!card.architecture.present)
+        throw Error("the card has no architecture: native scoring needs an encoder exported by stratum");
+    if (card.input.width != card.input.height) throw Error("the card's input is not square");
+    NetConfig net;
+    net.resolution = card.input.width;
+    net.channels = card.input.channels;
+    net.fmap_base = card.architecture.fmap_base;
+    net.fmap_max = card.architecture.fmap_max;
+    net.latent = card.latent_size;
+    return net;
+}
+
+class TorchEncoder : public NativeEncoder {
+public:
+    TorchEncoder(ModelCard card, const std::string& device, int threads)
+        : card_(std::move(card)),
+          device_(device == "cuda" || (device == "auto" && torch::cuda::is_available()) ? torch::kCUDA : torch::kCPU),
+          encoder_(net_from_card(card_)) {
+        if (device == "cuda" && !torch::cuda::is_available()) throw Error("--device cuda: no CUDA device is available");
+        if (threads > 0) torch::set_num_threads(threads);
+    }
+    const ModelCard& card() const override { return card_; }
+    Encoder& encoder() { return encoder_; }
+    void ready() {
+        encoder_->to(device_);
+        encoder_->eval();
+    }
+    std::vector<float> encode(const float* images, int n) override {
+        torch::NoGradGuard no_grad;
+        const NetConfig& net = encoder_->net;
+        const torch::Tensor x =
+            torch::from_blob(const_cast<float*>(images), {n, net.channels, net.resolution, net.resolution}, torch::kFloat32)
+                .to(device_);
+        const torch::Tensor z = encoder_(x, net.stages(), 1.0).to(torch::kCPU).contiguous();
+        return std::vector<float>(z.data_ptr<float>(), z.data_ptr<float>() + z.numel());
+    }
+
+private:
+    ModelCard card_;
+    torch::Device device_;
+    Encoder encoder_;
+};
+
+}  // namespace
+
+std::string card_path_for(const std::string& onnx_path) {
+    return fs::path(onnx_path).replace_extension(".json").string();
+}
+
+std::unique_ptr<NativeEncoder> NativeEncoder::open(const std::string& model, const std::string& device, int threads) {
+    std::error_code ec;
+    if (fs::is_directory(model, ec)) {
+        const RunFiles run{model};
+        const std::string card_file = run.export_dir() + "/encoder.json";
+        if (!fs::exists(card_file))
+            throw Error(model + " has no export yet (no " + card_file + "): run `stratum export " + model + "` first");
+        if (!fs::exists(run.checkpoint())) throw Error(model + " has no checkpoint.pt");
+        auto encoder = std::make_unique<TorchEncoder>(parse_model_card(read_text_file(card_file)), device, threads);
+        Models models(net_from_card(encoder->card()));
+        const CheckpointState state = load_checkpoint(run.checkpoint(), models, nullptr, torch::kCPU);
+        if (state.images_seen != encoder->card().training.images_seen)
+            throw Error("the checkpoint (" + std::to_string(state.images_seen) + " images) is newer than the export (" +
+                        std::to_string(encoder->card().training.images_seen) + " images): run `stratum export " +
+                        model + "` again");
+        copy_weights(*encoder->encoder(), *models.e);
+        encoder->ready();
+        return encoder;
+    }
+    if (!fs::is_regular_file(model, ec)) throw Error(model + ": no such file or run folder");
+    const std::string card_file = card_path_for(model);
+    if (!fs::exists(card_file)) throw Error(model + ": its model card " + card_file + " is missing");
+    auto encoder = std::make_unique<TorchEncoder>(parse_model_card(read_text_file(card_file)), device, threads);
+    const std::string bytes = read_text_file(model);
+    if (!encoder->card().onnx_sha256.empty() && sha256_hex(bytes) != encoder->card().onnx_sha256)
+        throw Error(model + " is not the graph its card describes (sha256 differs)");
+    ::onnx::ModelProto proto;
+    if (!proto.ParseFromString(bytes)) throw Error(model + " is not an ONNX file");
+    encoder_from_onnx(encoder->encoder(), proto);
+    encoder->ready();
+    return encoder;
+}
+
+}  // namespace stratum::train

@@ -1,0 +1,27 @@
+// The encoder run natively with libtorch, loaded from a run folder or from an exported .onnx and its
+// card (the graph's weights go into the same libtorch modules, so the page and the command line
+// score with one weights file). Torch-free header.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model_card.h"
+
+namespace stratum::train {
+
+class NativeEncoder {
+public:
+    // MODEL: a run folder (its checkpoint, with the card its export wrote) or a .onnx file whose card
+    // (same name, .json) sits beside it. Throws stratum::Error with the reason.
+    static std::unique_ptr<NativeEncoder> open(const std::string& model, const std::string& device, int threads);
+    virtual ~NativeEncoder() = default;
+    virtual const ModelCard& card() const = 0;
+    // n images, CHW floats in [-1, 1] as the card's input says, one after another -> n latents.
+    virtual std::vector<float> encode(const float* images, int n) = 0;
+};
+
+// The card that belongs to a .onnx file: the same path with .json.
+std::string card_path_for(const std::string& onnx_path);
+
+}  // namespace stratum::train

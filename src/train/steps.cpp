@@ -1,0 +1,106 @@
+#include "steps.h"
+
+namespace stratum::train {
+
+Models::Models(const NetConfig& net) : g(net), g_ema(net), d(net), e(net) {
+    copy_weights(*g_ema, *g);
+    set_trainable(*g_ema, false);
+}
+
+void Models::to(const torch::Device& device) {
+    g->to(device);
+    g_ema->to(device);
+    d->to(device);
+    e->to(device);
+}
+
+Optimizers::Optimizers(Models& m, double lr) {
+    auto options = [lr]() { return torch::optim::AdamOptions(lr).betas({0.0, 0.99}).eps(1e-8); };
+    g = std::make_unique<torch::optim::Adam>(m.g->parameters(), options());
+    d = std::make_unique<torch::optim::Adam>(m.d->parameters(), options());
+    e = std::make_unique<torch::optim::Adam>(m.e->parameters(), options());
+}
+
+torch::Tensor sample_z(std::int64_t n, int latent, const torch::Device& device) {
+    return 0.1 * torch::randn({n, latent}, torch::TensorOptions().device(device));
+}
+
+torch::Tensor gradient_penalty(const std::function<torch::Tensor(const torch::Tensor&)>& critic,
+                               const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& u) {
+    torch::Tensor x_hat = (real + u.view({-1, 1, 1, 1}) * (fake - real)).detach().requires_grad_(true);
+    const torch::Tensor score = critic(x_hat);
+    const torch::Tensor grad =
+        torch::autograd::grad({score.sum()}, {x_hat}, /*grad_outputs=*/{}, /*retain_graph=*/true, /*create_graph=*/true)[0];
+    return (grad.flatten(1).norm(2, 1) - 1.0).pow(2);
+}
+
+void set_trainable(torch::nn::Module& module, bool trainable) {
+    for (torch::Tensor& p : module.parameters()) p.requires_grad_(trainable);
+}
+
+void update_ema(Generator& ema, const Generator& g, double beta) {
+    torch::NoGradGuard no_grad;
+    auto target = ema->named_parameters(true);
+    for (const auto& item : g->named_parameters(true)) target[item.key()].lerp_(item.value(), 1.0 - beta);
+}
+
+void critic_step(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double alpha, double ema_beta,
+                 Losses& losses) {
+    set_trainable(*m.d, true);
+    const std::int64_t n = real.size(0);
+    torch::Tensor fake;
+    {
+        torch::NoGradGuard no_grad;
+        fake = m.g(sample_z(n, m.g->net.latent, real.device()), stage, alpha);
+    }
+    const torch::Tensor d_real = m.d(real, stage, alpha).view({-1});
+    const torch::Tensor d_fake = m.d(fake, stage, alpha).view({-1});
+    const torch::Tensor u = torch::rand({n}, real.options());
+    const torch::Tensor gp = gradient_penalty([&](const torch::Tensor& x) { return m.d(x, stage, alpha); }, real, fake, u);
+    const torch::Tensor loss = (d_fake - d_real + 10.0 * gp + 0.001 * d_real.pow(2)).mean();
+    o.d->zero_grad();
+    loss.backward();
+    o.d->step();
+    update_ema(m.g_ema, m.g, ema_beta);
+    losses.d = loss.item<double>();
+    losses.gp = gp.mean().item<double>();
+}
+
+void generator_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses) {
+    set_trainable(*m.d, false);  // gradients flow through D to G, D's weights stay
+    const torch::Device device = m.g->dense->weight.device();
+    const torch::Tensor loss = -m.d(m.g(sample_z(batch, m.g->net.latent, device), stage, alpha), stage, alpha).mean();
+    o.g->zero_grad();
+    loss.backward();
+    o.g->step();
+    set_trainable(*m.d, true);
+    losses.g = loss.item<double>();
+}
+
+void encoder_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses) {
+    const torch::Device device = m.g->dense->weight.device();
+    torch::Tensor x_f;
+    {
+        torch::NoGradGuard no_grad;
+        x_f = m.g(sample_z(batch, m.g->net.latent, device), stage, alpha);
+    }
+    set_trainable(*m.g, false);  // gradients flow through G to E, G's weights stay
+    const torch::Tensor loss = (x_f - m.g(m.e(x_f, stage, alpha), stage, alpha)).abs().mean();
+    o.e->zero_grad();
+    loss.backward();
+    o.e->step();
+    set_trainable(*m.g, true);
+    losses.e = loss.item<double>();
+}
+
+torch::Tensor prepare_reals(const torch::Tensor& uint8_batch, int final_stage, int stage, double alpha) {
+    torch::Tensor x = uint8_batch.to(torch::kFloat32).div(127.5).sub(1.0);
+    for (int s = final_stage; s > stage; --s) x = downsample2(x);
+    if (stage > 1 && alpha < 1.0) {
+        const torch::Tensor low = upsample2(downsample2(x));
+        x = low + (x - low) * alpha;
+    }
+    return x;
+}
+
+}  // namespace stratum::train

@@ -1,0 +1,52 @@
+// One training iteration of arXiv 1905.11034 (DESIGN section 1): critic step (WGAN-GP with drift),
+// generator step, encoder step. Torch header: for the trainer's files and its tests only.
+#pragma once
+#include <functional>
+#include <memory>
+
+#include "networks.h"
+
+namespace stratum::train {
+
+struct Models {
+    explicit Models(const NetConfig& net);
+    Generator g, g_ema;
+    Critic d;
+    Encoder e;
+    void to(const torch::Device& device);
+};
+
+struct Optimizers {
+    Optimizers(Models& m, double learning_rate);  // Adam, beta1 0, beta2 0.99, eps 1e-8
+    std::unique_ptr<torch::optim::Adam> g, d, e;
+};
+
+struct Losses {
+    double d = 0, gp = 0, g = 0, e = 0;
+};
+
+// z = 0.1 N(0, I): G pixel-normalises z, so only its direction matters.
+torch::Tensor sample_z(std::int64_t n, int latent, const torch::Device& device);
+
+// Per-sample (||grad_x critic(x_hat)|| - 1)^2 at x_hat = real + u (fake - real), u one value per sample.
+// create_graph so the penalty itself can be differentiated.
+torch::Tensor gradient_penalty(const std::function<torch::Tensor(const torch::Tensor&)>& critic,
+                               const torch::Tensor& real, const torch::Tensor& fake, const torch::Tensor& u);
+
+void set_trainable(torch::nn::Module& module, bool trainable);
+
+// D step: mean(D(G(z)) - D(x) + 10 GP + 0.001 D(x)^2); then G_ema <- beta G_ema + (1 - beta) G.
+void critic_step(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double alpha, double ema_beta,
+                 Losses& losses);
+// G step: mean(-D(G(z))); only G's weights move.
+void generator_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses);
+// E step: x_f = G(z); mean|x_f - G(E(x_f))|; only E's weights move. E never sees a real image.
+void encoder_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses);
+
+void update_ema(Generator& ema, const Generator& g, double beta);
+
+// Real images for a phase: uint8 CHW at full size -> [-1, 1] at the phase's resolution, blended
+// between the two resolutions while a new block fades in (as the progressive-growing GAN does).
+torch::Tensor prepare_reals(const torch::Tensor& uint8_batch, int final_stage, int stage, double alpha);
+
+}  // namespace stratum::train

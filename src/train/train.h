@@ -1,0 +1,18 @@
+// Training runs, as the command line sees them: no torch in this header.
+#pragma once
+#include <string>
+
+#include "config.h"
+
+namespace stratum::train {
+
+// Starts a run in `run_dir`, or with `resume` continues the one there on the same schedule.
+// Writes config.json, training_set.tsv, log.jsonl, samples/*.png and checkpoint.pt (atomically).
+// Stops cleanly on SIGINT/SIGTERM after writing a checkpoint. Throws stratum::Error on bad input
+// and when a loss turns NaN or infinite (the last good checkpoint stays).
+void train(const TrainConfig& config, const std::string& run_dir, bool resume);
+
+// True when the torch build can see a CUDA device.
+bool cuda_available();
+
+}  // namespace stratum::train

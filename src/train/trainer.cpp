@@ -1,0 +1,317 @@
+// The training loop: data in memory on the device, one critic, generator and encoder step per batch,
+// logs, sample grids, checkpoints, a clean stop on SIGINT/SIGTERM, and a hard stop on NaN.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "checkpoint.h"
+#include "error.h"
+#include "image_write.h"
+#include "run_files.h"
+#include "train.h"
+
+namespace stratum::train {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::atomic<bool> g_stop_requested{false};
+void request_stop(int) { g_stop_requested = true; }
+
+torch::Device pick_device(const std::string& wanted) {
+    if (wanted == "cuda" && !torch::cuda::is_available()) throw Error("--device cuda: no CUDA device is available");
+    if (wanted == "cuda" || (wanted == "auto" && torch::cuda::is_available())) return torch::Device(torch::kCUDA);
+    return torch::Device(torch::kCPU);
+}
+
+std::string human_duration(double seconds) {
+    if (!std::isfinite(seconds) || seconds < 0) return "?";
+    const long s = std::lround(seconds);
+    char buffer[32];
+    if (s >= 3600) std::snprintf(buffer, sizeof buffer, "%ldh%02ldm", s / 3600, (s / 60) % 60);
+    else std::snprintf(buffer, sizeof buffer, "%ldm%02lds", s / 60, s % 60);
+    return buffer;
+}
+
+// Images in [-1, 1], [N, C, H, W] -> one PNG grid, `columns` wide, cells at least 64 px (nearest).
+void write_grid(const std::string& path, const torch::Tensor& images, int columns) {
+    torch::Tensor x = images.detach().to(torch::kCPU).clamp(-1, 1).add(1).mul(127.5).round().to(torch::kUInt8);
+    int scale = 1;
+    while (x.size(2) * scale < 64) scale *= 2;
+    if (scale > 1) x = x.repeat_interleave(scale, 2).repeat_interleave(scale, 3);
+    const int n = static_cast<int>(x.size(0)), c = static_cast<int>(x.size(1));
+    const int h = static_cast<int>(x.size(2)), w = static_cast<int>(x.size(3));
+    const int rows = (n + columns - 1) / columns;
+    Image grid;
+    grid.width = columns * w;
+    grid.height = rows * h;
+    grid.channels = c;
+    grid.pixels.assign(static_cast<std::size_t>(grid.width) * grid.height * c, 0);
+    x = x.permute({0, 2, 3, 1}).contiguous();  // NHWC
+    const std::uint8_t* p = x.data_ptr<std::uint8_t>();
+    for (int i = 0; i < n; ++i)
+        for (int y = 0; y < h; ++y) {
+            const std::uint8_t* src = p + (static_cast<std::size_t>(i) * h + y) * w * c;
+            std::uint8_t* dst = grid.pixels.data() +
+                                ((static_cast<std::size_t>(i / columns) * h + y) * grid.width + (i % columns) * w) * c;
+            std::copy(src, src + static_cast<std::size_t>(w) * c, dst);
+        }
+    const std::vector<std::uint8_t> png = encode_png(grid);
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(png.data()),
+                                                 static_cast<std::streamsize>(png.size()));
+}
+
+struct Averages {
+    Losses sum;
+    int steps = 0;
+    void add(const Losses& l) {
+        sum.d += l.d;
+        sum.gp += l.gp;
+        sum.g += l.g;
+        sum.e += l.e;
+        ++steps;
+    }
+    Losses mean() const {
+        Losses m = sum;
+        const double n = steps > 0 ? steps : 1;
+        m.d /= n, m.gp /= n, m.g /= n, m.e /= n;
+        return m;
+    }
+};
+
+class Trainer {
+public:
+    Trainer(const TrainConfig& config, const std::string& dir, bool resume);
+    void run();
+
+private:
+    void load_data();
+    torch::Tensor next_batch(std::int64_t n);
+    void write_samples(const Phase& phase);
+    void log_line(const Phase& phase, const Losses& mean, double images_per_second);
+    void show_progress(const Phase& phase, const Losses& last, double images_per_second, bool final_line);
+    void checkpoint(int phase_index);
+
+    TrainConfig config_;
+    RunFiles files_;
+    bool resume_;
+    torch::Device device_;
+    torch::Tensor data_;  // uint8 [N, C, H, W] on the device
+    torch::Tensor order_;
+    std::int64_t cursor_ = 0;
+    Models models_;
+    std::unique_ptr<Optimizers> optimizers_;
+    torch::Tensor z_fixed_;
+    std::int64_t images_ = 0;
+    bool tty_ = isatty(STDERR_FILENO);
+};
+
+Trainer::Trainer(const TrainConfig& config, const std::string& dir, bool resume)
+    : config_(config), files_{dir}, resume_(resume), device_(pick_device(config.device)), models_(config.net) {}
+
+void Trainer::load_data() {
+    TrainingSelection selection;
+    if (resume_ && fs::exists(files_.training_set())) {
+        selection = read_training_set(files_.training_set());
+    } else {
+        const SourceListing listing = list_sources(config_.data.path, config_.data.split);
+        selection = select_training_set(listing, config_.data, config_.seed);
+        write_training_set(files_.training_set(), selection);
+    }
+    std::vector<ImageSource> all = selection.normal;
+    all.insert(all.end(), selection.contamination.begin(), selection.contamination.end());
+    std::cerr << "stratum train: reading " << all.size() << " images (" << selection.normal.size() << " normal, "
+              << selection.contamination.size() << " contamination)\n";
+    const ImageSet set = load_images(all, config_.net.resolution, config_.net.channels, config_.threads,
+                                     [this](std::size_t done, std::size_t total) {
+                                         if (tty_) std::cerr << "\r  decoded " << done << " / " << total << std::flush;
+                                     });
+    if (tty_) std::cerr << "\n";
+    if (!set.skipped.empty()) {
+        std::string text;
+        for (const std::string& s : set.skipped) text += s + "\n";
+        write_file_atomic(files_.skipped(), text);
+        std::cerr << "stratum train: skipped " << set.skipped.size() << " unreadable files (listed in "
+                  << files_.skipped() << ")\n";
+    }
+    if (set.count() < 2) throw Error("fewer than 2 readable training images");
+    const std::int64_t n = static_cast<std::int64_t>(set.count());
+    data_ = torch::from_blob(const_cast<std::uint8_t*>(set.pixels.data()),
+                             {n, config_.net.channels, config_.net.resolution, config_.net.resolution}, torch::kUInt8)
+                .clone()
+                .to(device_);
+}
+
+torch::Tensor Trainer::next_batch(std::int64_t n) {
+    const std::int64_t count = data_.size(0);
+    std::vector<torch::Tensor> parts;
+    while (n > 0) {
+        if (!order_.defined() || cursor_ >= count) {
+            order_ = torch::randperm(count, torch::TensorOptions().dtype(torch::kInt64).device(device_));
+            cursor_ = 0;
+        }
+        const std::int64_t take = std::min(n, count - cursor_);
+        parts.push_back(order_.slice(0, cursor_, cursor_ + take));
+        cursor_ += take;
+        n -= take;
+    }
+    return data_.index_select(0, parts.size() == 1 ? parts[0] : torch::cat(parts));
+}
+
+void Trainer::write_samples(const Phase& phase) {
+    torch::NoGradGuard no_grad;
+    models_.g_ema->eval();
+    const torch::Tensor fakes = models_.g_ema(z_fixed_, phase.stage, phase.alpha);
+    const torch::Tensor recon = models_.g_ema(models_.e(fakes, phase.stage, phase.alpha), phase.stage, phase.alpha);
+    char name[64];
+    std::snprintf(name, sizeof name, "/fakes_%09lld.png", static_cast<long long>(images_));
+    write_grid(files_.samples() + name, fakes, 8);
+    std::snprintf(name, sizeof name, "/recon_%09lld.png", static_cast<long long>(images_));
+    write_grid(files_.samples() + name, recon, 8);
+}
+
+void Trainer::log_line(const Phase& phase, const Losses& m, double ips) {
+    const nlohmann::json line = {{"images", images_},   {"resolution", phase.resolution()}, {"alpha", phase.alpha},
+                                 {"d_loss", m.d},        {"gradient_penalty", m.gp},        {"g_loss", m.g},
+                                 {"e_loss", m.e},        {"images_per_second", ips}};
+    std::ofstream(files_.log(), std::ios::app) << line.dump() << "\n";
+}
+
+void Trainer::show_progress(const Phase& phase, const Losses& last, double ips, bool final_line) {
+    const double total = static_cast<double>(config_.schedule.images);
+    const double fraction = std::min(1.0, static_cast<double>(images_) / total);
+    const double eta = ips > 0 ? (total - static_cast<double>(images_)) / ips : NAN;
+    char phase_text[48];
+    std::snprintf(phase_text, sizeof phase_text, "%dpx %s", phase.resolution(),
+                  phase.alpha < 1.0 ? ("fade " + std::to_string(static_cast<int>(phase.alpha * 100)) + "%").c_str()
+                                    : "stable");
+    char line[256];
+    if (tty_) {
+        const int width = 24, filled = static_cast<int>(fraction * width);
+        std::string bar(static_cast<std::size_t>(filled), '#');
+        bar.resize(width, '.');
+        std::snprintf(line, sizeof line, "\r%-16s [%s] %5.1f%%  %lld/%lld img  %.0f img/s  ETA %s  D %.3f G %.3f E %.4f ",
+                      phase_text, bar.c_str(), fraction * 100, static_cast<long long>(images_),
+                      static_cast<long long>(config_.schedule.images), ips, human_duration(eta).c_str(), last.d, last.g,
+                      last.e);
+        std::cerr << line << (final_line ? "\n" : "") << std::flush;
+    } else {
+        std::snprintf(line, sizeof line, "%s  %5.1f%%  %lld/%lld images  %.1f img/s  ETA %s  D %.4f G %.4f E %.5f\n",
+                      phase_text, fraction * 100, static_cast<long long>(images_),
+                      static_cast<long long>(config_.schedule.images), ips, human_duration(eta).c_str(), last.d, last.g,
+                      last.e);
+        std::cerr << line << std::flush;
+    }
+}
+
+void Trainer::checkpoint(int phase_index) {
+    save_checkpoint(files_.checkpoint(), models_, *optimizers_, {images_, phase_index});
+}
+
+void Trainer::run() {
+    fs::create_directories(files_.samples());
+    if (config_.threads > 0) torch::set_num_threads(config_.threads);
+    torch::manual_seed(config_.seed ^ 0x5A5A5A5Aull);
+    z_fixed_ = sample_z(64, config_.net.latent, torch::kCPU).to(device_);
+    torch::manual_seed(config_.seed);
+    models_ = Models(config_.net);  // initial weights depend on the seed only
+    models_.to(device_);
+    optimizers_ = std::make_unique<Optimizers>(models_, config_.schedule.learning_rate);
+    int phase_index = 0;
+    if (resume_ && fs::exists(files_.checkpoint())) {
+        const CheckpointState state = load_checkpoint(files_.checkpoint(), models_, optimizers_.get(), device_);
+        images_ = state.images_seen;
+        phase_index = state.phase_index;
+        // A fresh random stream for the rest of the run, still determined by the seed and the position.
+        torch::manual_seed(config_.seed + static_cast<std::uint64_t>(images_) * 7919);
+        std::cerr << "stratum train: resuming at " << images_ << " images\n";
+    }
+    load_data();
+
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
+    const int final_stage = config_.net.stages();
+    const ScheduleConfig& s = config_.schedule;
+    Averages window;
+    Losses last;
+    auto window_start = std::chrono::steady_clock::now();
+    std::int64_t window_images = 0;
+    double ips = 0;
+    while (images_ < s.images) {
+        const Phase phase = phase_at(config_, images_);
+        if (phase.index != phase_index) {  // a new resolution: fresh optimiser state (DESIGN section 1)
+            optimizers_ = std::make_unique<Optimizers>(models_, s.learning_rate);
+            phase_index = phase.index;
+        }
+        const std::int64_t batch = batch_for_resolution(s, phase.resolution());
+        const torch::Tensor real = prepare_reals(next_batch(batch), final_stage, phase.stage, phase.alpha);
+        critic_step(models_, *optimizers_, real, phase.stage, phase.alpha, s.ema_beta, last);
+        generator_step(models_, *optimizers_, batch, phase.stage, phase.alpha, last);
+        encoder_step(models_, *optimizers_, batch, phase.stage, phase.alpha, last);
+        if (!std::isfinite(last.d) || !std::isfinite(last.g) || !std::isfinite(last.e)) {
+            if (tty_) std::cerr << "\n";
+            throw Error("training diverged at " + std::to_string(images_) + " images (D " + std::to_string(last.d) +
+                        ", G " + std::to_string(last.g) + ", E " + std::to_string(last.e) +
+                        "); the last good checkpoint is kept in " + files_.checkpoint());
+        }
+        window.add(last);
+        const std::int64_t before = images_;
+        images_ += batch;
+        window_images += batch;
+        auto crossed = [&](std::int64_t every) { return before / every != images_ / every || images_ >= s.images; };
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - window_start).count();
+        if (seconds > 0) ips = static_cast<double>(window_images) / seconds;
+        if (crossed(s.log_every)) {
+            log_line(phase, window.mean(), ips);
+            if (!tty_) show_progress(phase, window.mean(), ips, false);
+            window = Averages{};
+            window_start = std::chrono::steady_clock::now();
+            window_images = 0;
+        }
+        if (tty_) show_progress(phase, last, ips, false);
+        if (crossed(s.sample_every)) write_samples(phase_at(config_, images_ - 1));
+        if (crossed(s.checkpoint_every)) checkpoint(phase_index);
+        if (g_stop_requested) {
+            checkpoint(phase_index);
+            if (tty_) std::cerr << "\n";
+            std::cerr << "stratum train: stopped at " << images_ << " images; checkpoint written. Continue with: "
+                      << "stratum train --resume " << files_.dir << "\n";
+            return;
+        }
+    }
+    if (tty_) std::cerr << "\n";
+    std::cerr << "stratum train: finished " << images_ << " images in " << files_.dir << "\n";
+}
+
+}  // namespace
+
+bool cuda_available() { return torch::cuda::is_available(); }
+
+void train(const TrainConfig& requested, const std::string& dir, bool resume) {
+    RunFiles files{dir};
+    TrainConfig config = requested;
+    if (resume) {
+        if (!fs::exists(files.config())) throw Error(dir + ": no config.json to resume from");
+        config = config_from_json(read_text_file(files.config()));
+        config.threads = requested.threads;  // machine-specific, may differ on resume
+        config.device = requested.device;
+    } else {
+        validate(config);
+        if (fs::exists(files.config()))
+            throw Error(dir + " already holds a run: use --resume to continue it, or choose another folder");
+        fs::create_directories(dir);
+        write_file_atomic(files.config(), to_json(config));
+    }
+    Trainer(config, dir, resume).run();
+}
+
+}  // namespace stratum::train
