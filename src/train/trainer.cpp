@@ -213,6 +213,13 @@ void Trainer::show_progress(const Phase& phase, const Losses& last, double ips, 
 }
 
 void Trainer::checkpoint(int phase_index) {
+    // A step can leave infinite weights behind a finite loss; such a state is never saved.
+    for (torch::nn::Module* m : {static_cast<torch::nn::Module*>(models_.g.get()), static_cast<torch::nn::Module*>(models_.d.get()),
+                                 static_cast<torch::nn::Module*>(models_.e.get())})
+        for (const torch::Tensor& p : m->parameters())
+            if (!torch::isfinite(p).all().item<bool>())
+                throw Error("training diverged at " + std::to_string(images_) +
+                            " images (non-finite weights); the last good checkpoint is kept in " + files_.checkpoint());
     save_checkpoint(files_.checkpoint(), models_, *optimizers_, {images_, phase_index});
 }
 
@@ -235,6 +242,7 @@ void Trainer::run() {
         std::cerr << "stratum train: resuming at " << images_ << " images\n";
     }
     load_data();
+    if (!fs::exists(files_.checkpoint())) checkpoint(phase_index);  // a good state to come back to, from the start
 
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);

@@ -1,0 +1,187 @@
+// The networks and the training step (DESIGN section 1), on small nets: seconds each.
+// torch (through glog) defines a CHECK macro of its own that aborts instead of reporting: include
+// torch first, drop its CHECK, then let Catch2 define the one these tests mean.
+#include "steps.h"
+#undef CHECK
+
+#include <catch2/catch.hpp>
+#include <cmath>
+
+using namespace stratum::train;
+
+namespace {
+
+NetConfig tiny_net() {
+    NetConfig n;
+    n.resolution = 16;
+    n.channels = 3;
+    n.fmap_base = 32;
+    n.fmap_max = 8;
+    n.latent = 6;
+    return n;
+}
+
+std::vector<torch::Tensor> snapshot(torch::nn::Module& m) {
+    std::vector<torch::Tensor> copies;
+    for (const torch::Tensor& p : m.parameters()) copies.push_back(p.detach().clone());
+    return copies;
+}
+
+bool identical(torch::nn::Module& m, const std::vector<torch::Tensor>& before) {
+    const auto now = m.parameters();
+    for (std::size_t i = 0; i < now.size(); ++i)
+        if (!torch::equal(now[i], before[i])) return false;
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("equalized learning rate scales by gain / sqrt(fan_in) at run time", "[networks]") {
+    torch::manual_seed(1);
+    EqualizedLinear linear(5, 3, std::sqrt(2.0));
+    CHECK(linear->scale == Approx(std::sqrt(2.0) / std::sqrt(5.0)));
+    const torch::Tensor x = torch::randn({4, 5});
+    const torch::Tensor expected = torch::matmul(x, (linear->weight * linear->scale).t()) + linear->bias;
+    CHECK(torch::allclose(linear(x), expected, 1e-6, 1e-6));
+    // Weights are drawn N(0, 1): their spread does not depend on fan-in (the scale does that job).
+    EqualizedLinear wide(4096, 64, 1.0);
+    CHECK(wide->weight.std().item<double>() == Approx(1.0).epsilon(0.02));
+    EqualizedConv2d conv(4, 2, 3, 1.0);
+    CHECK(conv->scale == Approx(1.0 / std::sqrt(4.0 * 9)));
+    const torch::Tensor image = torch::randn({1, 4, 5, 5});
+    namespace F = torch::nn::functional;
+    const torch::Tensor reference =
+        F::conv2d(image, conv->weight * conv->scale, F::Conv2dFuncOptions().bias(conv->bias).padding(1));
+    CHECK(torch::allclose(conv(image), reference));
+}
+
+TEST_CASE("output shapes at every resolution", "[networks]") {
+    torch::manual_seed(2);
+    const NetConfig net = tiny_net();
+    Models m(net);
+    for (int stage = 1; stage <= net.stages(); ++stage) {
+        const int res = 4 << (stage - 1);
+        INFO("resolution " << res);
+        const torch::Tensor z = sample_z(4, net.latent, torch::kCPU);
+        const torch::Tensor x = m.g(z, stage, 0.5);
+        CHECK(x.sizes() == torch::IntArrayRef({4, 3, res, res}));
+        CHECK(m.d(x, stage, 0.5).sizes() == torch::IntArrayRef({4, 1}));
+        CHECK(m.e(x, stage, 0.5).sizes() == torch::IntArrayRef({4, net.latent}));
+        CHECK(m.d->features(x, stage, 1.0).sizes() == torch::IntArrayRef({4, net.width_at(4) * 16}));
+    }
+}
+
+TEST_CASE("fade-in: alpha 0 is the lower resolution path, alpha 1 the higher one", "[networks]") {
+    torch::manual_seed(3);
+    torch::NoGradGuard no_grad;
+    const NetConfig net = tiny_net();
+    Models m(net);
+    const int top = net.stages();
+    const torch::Tensor z = sample_z(4, net.latent, torch::kCPU);
+    // G: alpha 0 equals the previous resolution's output, upsampled.
+    CHECK(torch::allclose(m.g(z, top, 0.0), upsample2(m.g(z, top - 1, 1.0)), 1e-6, 1e-6));
+    // G: alpha 1 does not depend on the previous resolution's to-RGB layer at all.
+    const torch::Tensor high = m.g(z, top, 1.0);
+    m.g->to_rgb[top - 2]->weight.add_(1.0);
+    CHECK(torch::equal(m.g(z, top, 1.0), high));
+    CHECK_FALSE(torch::allclose(m.g(z, top, 0.0), upsample2(m.g(z, top - 1, 1.0)) + 1e3));
+
+    // D and E: alpha 0 equals the previous resolution applied to the downsampled image.
+    const torch::Tensor x = torch::randn({4, 3, net.resolution, net.resolution});
+    CHECK(torch::allclose(m.d(x, top, 0.0), m.d(downsample2(x), top - 1, 1.0), 1e-5, 1e-5));
+    CHECK(torch::allclose(m.e(x, top, 0.0), m.e(downsample2(x), top - 1, 1.0), 1e-5, 1e-5));
+    const torch::Tensor d_high = m.d(x, top, 1.0);
+    m.d->trunk->from_rgb[top - 2]->weight.add_(1.0);
+    CHECK(torch::equal(m.d(x, top, 1.0), d_high));
+    // In between, the blend is linear in alpha.
+    const torch::Tensor a = m.g(z, top, 0.0), b = m.g(z, top, 1.0);
+    CHECK(torch::allclose(m.g(z, top, 0.25), a + 0.25 * (b - a), 1e-5, 1e-5));
+}
+
+TEST_CASE("gradient penalty on critics whose gradient is known", "[networks]") {
+    const torch::Tensor real = torch::randn({3, 1, 2, 2}), fake = torch::randn({3, 1, 2, 2});
+    const torch::Tensor u = torch::tensor({0.0f, 0.5f, 1.0f});
+    // Linear critic: gradient w everywhere, ||w|| = 3, so the penalty is (3 - 1)^2 = 4 for every sample.
+    const torch::Tensor w = torch::tensor({1.0f, 2.0f, 2.0f, 0.0f}).view({1, 1, 2, 2});
+    const torch::Tensor gp = gradient_penalty([&](const torch::Tensor& x) { return (x * w).sum({1, 2, 3}); }, real, fake, u);
+    CHECK(torch::allclose(gp, torch::full({3}, 4.0f)));
+    // Quadratic critic 0.5 ||x||^2: gradient x_hat itself, at x_hat = real + u (fake - real).
+    const torch::Tensor gq = gradient_penalty([](const torch::Tensor& x) { return 0.5 * x.pow(2).sum({1, 2, 3}); }, real,
+                                              fake, u);
+    for (int i = 0; i < 3; ++i) {
+        const torch::Tensor x_hat = real[i] + u[i] * (fake[i] - real[i]);
+        const double expected = std::pow(x_hat.norm().item<double>() - 1.0, 2);
+        CHECK(gq[i].item<double>() == Approx(expected).epsilon(1e-5));
+    }
+    // The penalty is differentiable (create_graph), as WGAN-GP needs.
+    const torch::Tensor p = torch::ones({1, 1, 2, 2}, torch::requires_grad());
+    gradient_penalty([&](const torch::Tensor& x) { return (x * p).pow(2).sum({1, 2, 3}); }, real, fake, u).sum().backward();
+    CHECK(p.grad().defined());
+    CHECK(p.grad().abs().sum().item<double>() > 0);
+}
+
+TEST_CASE("each step moves only its own network", "[networks]") {
+    torch::manual_seed(4);
+    const NetConfig net = tiny_net();
+    Models m(net);
+    Optimizers o(m, 0.001);
+    Losses l;
+    const torch::Tensor real = torch::rand({8, 3, 16, 16}) * 2 - 1;
+    const int top = net.stages();
+
+    auto g0 = snapshot(*m.g), d0 = snapshot(*m.d), e0 = snapshot(*m.e), ema0 = snapshot(*m.g_ema);
+    encoder_step(m, o, 8, top, 1.0, l);
+    CHECK(identical(*m.g, g0));
+    CHECK(identical(*m.d, d0));
+    CHECK_FALSE(identical(*m.e, e0));
+    CHECK(std::isfinite(l.e));
+
+    e0 = snapshot(*m.e);
+    generator_step(m, o, 8, top, 1.0, l);
+    CHECK(identical(*m.e, e0));
+    CHECK(identical(*m.d, d0));
+    CHECK_FALSE(identical(*m.g, g0));
+
+    g0 = snapshot(*m.g);
+    critic_step(m, o, real, top, 1.0, 0.999, l);
+    CHECK(identical(*m.g, g0));
+    CHECK(identical(*m.e, e0));
+    CHECK_FALSE(identical(*m.d, d0));
+    CHECK_FALSE(identical(*m.g_ema, ema0));  // the EMA copy follows G after the critic step
+    CHECK(std::isfinite(l.d));
+    CHECK(l.gp >= 0);
+}
+
+TEST_CASE("the EMA copy moves (1 - beta) of the way to G", "[networks]") {
+    torch::manual_seed(5);
+    const NetConfig net = tiny_net();
+    Generator g(net), ema(net);
+    const torch::Tensor before = ema->dense->weight.detach().clone();
+    update_ema(ema, g, 0.9);
+    CHECK(torch::allclose(ema->dense->weight, before + 0.1 * (g->dense->weight - before), 1e-6, 1e-6));
+}
+
+TEST_CASE("the encoder scores an image the same alone or in a batch", "[networks]") {
+    torch::manual_seed(6);
+    torch::NoGradGuard no_grad;
+    const NetConfig net = tiny_net();
+    Encoder e(net);
+    const torch::Tensor x = torch::randn({5, 3, 16, 16});
+    const torch::Tensor together = e(x, net.stages(), 1.0);
+    for (int i = 0; i < 5; ++i) CHECK(torch::allclose(e(x.slice(0, i, i + 1), net.stages(), 1.0), together.slice(0, i, i + 1), 1e-6, 1e-6));
+    // The critic has minibatch stddev: its score of an image does depend on the rest of the batch.
+    Critic d(net);
+    const torch::Tensor alone = d(x.slice(0, 0, 4), net.stages(), 1.0);
+    const torch::Tensor other = d(torch::cat({x.slice(0, 0, 1), torch::randn({3, 3, 16, 16}) * 3}), net.stages(), 1.0);
+    CHECK_FALSE(torch::allclose(alone[0], other[0]));
+}
+
+TEST_CASE("real images are brought to the phase's resolution and blended during fade-in", "[networks]") {
+    const torch::Tensor u8 = (torch::rand({2, 3, 16, 16}) * 255).to(torch::kUInt8);
+    const torch::Tensor full = prepare_reals(u8, 3, 3, 1.0);
+    CHECK(full.min().item<double>() >= -1.0);
+    CHECK(full.max().item<double>() <= 1.0);
+    CHECK(torch::allclose(full, u8.to(torch::kFloat32) / 127.5 - 1.0));
+    CHECK(prepare_reals(u8, 3, 2, 1.0).sizes() == torch::IntArrayRef({2, 3, 8, 8}));
+    CHECK(torch::allclose(prepare_reals(u8, 3, 3, 0.0), upsample2(downsample2(full)), 1e-6, 1e-6));
+}

@@ -1,0 +1,61 @@
+// The exported ONNX graph, run by onnxruntime-web under node, gives the same latents as libtorch
+// (`stratum score`, which loads the same file into its modules) on real images, within 1e-4.
+// Env: STRATUM, IMAGE_FIXTURES, WORK, SHARED_DATA (the folder of ../shared/data).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-web';
+
+const { STRATUM, IMAGE_FIXTURES, WORK, SHARED_DATA } = process.env;
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+
+test('ONNX export matches libtorch on real images', async () => {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(join(WORK, 'images'), { recursive: true });
+  // Real images: CIFAR-10 (JPEG copy) at 32 px, and PBC blood cells at 64 px (resized by the core).
+  const cifar = ['test/cat/0000.jpg', 'test/ship/0001.jpg', 'test/frog/0002.jpg', 'test/truck/0003.jpg'];
+  run('tar', ['xzf', join(SHARED_DATA, 'cifar10', 'cifar10-jpg.tar.gz'), '-C', join(WORK, 'images'), ...cifar]);
+  run('tar', ['xzf', join(SHARED_DATA, 'pbc', 'pbc-png64.tar.gz'), '-C', join(WORK, 'images'), '--wildcards',
+    './basophil/BA_10*.png']);
+  const images = [...cifar.map((f) => join(WORK, 'images', f)),
+    ...readdirSync(join(WORK, 'images', 'basophil')).sort().slice(0, 4).map((f) => join(WORK, 'images', 'basophil', f))];
+  assert.equal(images.length, 8);
+
+  // A short run on synthetic data, at 32 px, exported.
+  run(IMAGE_FIXTURES, ['folder', join(WORK, 'data'), '1', '32', '32']);
+  run(STRATUM, ['train', '--data', join(WORK, 'data'), '--out', join(WORK, 'run'), '--size', '32', '--fmap-base', '32',
+    '--fmap-max', '8', '--latent', '12', '--batch', '8', '--images', '160', '--threads', '2']);
+  run(STRATUM, ['export', join(WORK, 'run')]);
+  const onnxPath = join(WORK, 'run', 'export', 'encoder.onnx');
+
+  // libtorch's latents, with the weights read back from the .onnx file.
+  const tsv = join(WORK, 'latents.tsv');
+  run(STRATUM, ['score', onnxPath, ...images, '--latents', tsv, '--threads', '2']);
+  const native = new Map(readFileSync(tsv, 'utf8').trim().split('\n').map((line) => {
+    const [file, ...values] = line.split('\t');
+    return [file, values.map(Number)];
+  }));
+
+  // onnxruntime-web's latents on the core's preprocessing of the same files.
+  const tensors = join(WORK, 'inputs.f32');
+  run(IMAGE_FIXTURES, ['tensors', '32', '3', tensors, ...images]);
+  const raw = readFileSync(tensors);
+  const input = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+  ort.env.wasm.numThreads = 1;
+  const session = await ort.InferenceSession.create(readFileSync(onnxPath), { executionProviders: ['wasm'] });
+  const result = await session.run({ image: new ort.Tensor('float32', input, [images.length, 3, 32, 32]) });
+  const latent = result.latent;
+  assert.deepEqual(latent.dims, [images.length, 12]);
+  let worst = 0;
+  images.forEach((file, i) => {
+    const expected = native.get(file);
+    assert.ok(expected, `${file} missing from stratum score's latents`);
+    for (let j = 0; j < 12; j++) worst = Math.max(worst, Math.abs(latent.data[i * 12 + j] - expected[j]));
+  });
+  console.log(`largest difference between onnxruntime-web and libtorch: ${worst.toExponential(2)}`);
+  assert.ok(worst <= 1e-4, `latents differ by ${worst}`);
+  // Not vacuous: the images have different latents.
+  assert.notDeepEqual(native.get(images[0]), native.get(images[4]));
+});
