@@ -6,8 +6,11 @@
 
 #include "config.h"
 #include "error.h"
+#include "evaluate.h"
 #include "export.h"
+#include "run_files.h"
 #include "score_command.h"
+#include "study.h"
 #include "train.h"
 
 #ifndef STRATUM_BUILD_COMMIT
@@ -160,6 +163,37 @@ int main(int argc, char** argv) {
     sc->add_option("--threads", score_options.threads, "CPU threads (0 = all cores)");
     sc->add_option("--device", score_options.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
 
+    train::EvalOptions eval_options;
+    std::string eval_out;
+    CLI::App* ev = app.add_subcommand("eval", "Measure every score of a trained run on a held-out test split.");
+    ev->footer("Scores, each as AUROC (larger score = anomalous) with histograms for normal and anomalous images:\n"
+               "  norm ||E(x)||, norm_deviation |norm - median| / MAD (training set), reconstruction mean|x - G_ema(E(x))|,\n"
+               "  feature (D's 4x4 features of x against the reconstruction), combined 0.9 feature + 0.1 reconstruction,\n"
+               "  and the non-deep baselines pca_pixels and brightness; plus the Spearman correlation of the norm\n"
+               "  with brightness within normal test images.");
+    ev->add_option("run", eval_options.run_dir, "Run folder")->required();
+    ev->add_option("--data", eval_options.test_path, "Test folder (class subfolders) or idx folder")->required();
+    ev->add_option("--split", eval_options.split, "For idx folders: t10k or train")->capture_default_str();
+    ev->add_option("--normal", eval_options.normal, "Normal classes (default: the run's)")->delimiter(',');
+    ev->add_option("--anomalous", eval_options.anomalous, "Anomalous classes (default: every other)")->delimiter(',');
+    ev->add_option("--max-per-class", eval_options.max_per_class, "Test images per class at most (0 = all)");
+    ev->add_option("--bins", eval_options.histogram_bins, "Histogram bins")->capture_default_str();
+    ev->add_option("--out", eval_out, "Write the results as JSON here (default: print a summary only)");
+    ev->add_option("--threads", eval_options.threads, "CPU threads (0 = all cores)");
+    ev->add_option("--device", eval_options.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+
+    train::StudyOptions study_options;
+    CLI::App* st = app.add_subcommand("study", "Run (or continue) a sweep described by a study spec file.");
+    st->footer("Each cell (class x contamination x seed x width) trains a run and evaluates it every eval_every\n"
+               "images; finished cells are skipped, a cell in progress continues from its checkpoint.\n"
+               "Results: OUT/cells/<cell>/result.json (AUROC curve and final evaluation).");
+    st->add_option("spec", study_options.spec_path, "Study spec (JSON), e.g. studies/cifar10-ocn.json")->required();
+    st->add_option("--out", study_options.out_dir, "Output folder (default studies/out/<name>)");
+    st->add_option("--only", study_options.only, "Run only cells whose id contains this text");
+    st->add_flag("--dry-run", study_options.dry_run, "List the cells and their state; run nothing");
+    st->add_option("--threads", study_options.threads, "CPU threads (0 = all cores)");
+    st->add_option("--device", study_options.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (app.got_subcommand("train")) {
@@ -180,6 +214,17 @@ int main(int argc, char** argv) {
                       << " training images)\n";
         } else if (app.got_subcommand("score")) {
             return cli::run_score(score_options);
+        } else if (app.got_subcommand("eval")) {
+            const train::EvalResult r = train::evaluate_run(eval_options);
+            std::printf("%lld images seen; %zu normal and %zu anomalous test images\n",
+                        static_cast<long long>(r.images_seen), r.normal_count, r.anomalous_count);
+            for (const train::ScoreResult& s : r.scores)
+                std::printf("  %-15s AUROC %.4f   %s\n", s.name.c_str(), s.auroc, s.description.c_str());
+            std::printf("  Spearman(norm, brightness) within normal images: %+.3f\n", r.spearman_norm_brightness_normal);
+            if (!eval_out.empty()) train::write_file_atomic(eval_out, train::eval_to_json(eval_options, r));
+        } else if (app.got_subcommand("study")) {
+            const int done = train::run_study(study_options);
+            std::cerr << "stratum study: " << done << " cells finished\n";
         }
     } catch (const Error& e) {
         std::cerr << "stratum: " << e.what() << "\n";

@@ -30,4 +30,34 @@ double mad(const std::vector<double>& values) {
     return median(deviations);
 }
 
+std::vector<double> average_ranks(const std::vector<double>& values) {
+    std::vector<std::size_t> order(values.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+    std::vector<double> ranks(values.size());
+    for (std::size_t i = 0; i < order.size();) {
+        std::size_t j = i;
+        while (j < order.size() && values[order[j]] == values[order[i]]) ++j;
+        const double rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0;
+        for (std::size_t k = i; k < j; ++k) ranks[order[k]] = rank;
+        i = j;
+    }
+    return ranks;
+}
+
+double spearman(const std::vector<double>& a, const std::vector<double>& b) {
+    if (a.size() != b.size()) throw Error("spearman: the two sides differ in size");
+    if (a.size() < 2) throw Error("spearman needs at least two pairs");
+    const std::vector<double> ra = average_ranks(a), rb = average_ranks(b);
+    const double n = static_cast<double>(a.size()), mean = (n + 1.0) / 2.0;
+    double sab = 0, saa = 0, sbb = 0;
+    for (std::size_t i = 0; i < ra.size(); ++i) {
+        sab += (ra[i] - mean) * (rb[i] - mean);
+        saa += (ra[i] - mean) * (ra[i] - mean);
+        sbb += (rb[i] - mean) * (rb[i] - mean);
+    }
+    if (saa == 0.0 || sbb == 0.0) throw Error("spearman: one side is constant");
+    return sab / std::sqrt(saa * sbb);
+}
+
 }  // namespace stratum

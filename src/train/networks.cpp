@@ -118,7 +118,7 @@ torch::Tensor TrunkImpl::forward(const torch::Tensor& x, int stage, double alpha
             h = low + (h - low) * alpha;
         }
     }
-    if (use_mbstd) h = minibatch_stddev(h);
+    if (use_mbstd) h = minibatch_stddev(h, mbstd_group);
     h = leaky(conv4(h));
     return h.flatten(1);
 }

@@ -54,6 +54,7 @@ struct TrunkImpl : torch::nn::Module {
     torch::Tensor forward(const torch::Tensor& x, int stage, double alpha);
     NetConfig net;
     bool use_mbstd;
+    int mbstd_group = 4;  // 1 makes each image's features independent of the batch (evaluation)
     std::vector<EqualizedConv2d> from_rgb, conv, conv_down;  // index = stage - 1
     EqualizedConv2d conv4{nullptr};
 };

@@ -1,5 +1,6 @@
 // Training runs, as the command line sees them: no torch in this header.
 #pragma once
+#include <cstdint>
 #include <string>
 
 #include "config.h"
@@ -10,7 +11,8 @@ namespace stratum::train {
 // Writes config.json, training_set.tsv, log.jsonl, samples/*.png and checkpoint.pt (atomically).
 // Stops cleanly on SIGINT/SIGTERM after writing a checkpoint. Throws stratum::Error on bad input
 // and when a loss turns NaN or infinite (the last good checkpoint stays).
-void train(const TrainConfig& config, const std::string& run_dir, bool resume);
+// `stop_at` > 0 pauses the run at that many images (with a checkpoint); a later resume goes on.
+void train(const TrainConfig& config, const std::string& run_dir, bool resume, std::int64_t stop_at = 0);
 
 // True when the torch build can see a CUDA device.
 bool cuda_available();

@@ -89,7 +89,7 @@ struct Averages {
 
 class Trainer {
 public:
-    Trainer(const TrainConfig& config, const std::string& dir, bool resume);
+    Trainer(const TrainConfig& config, const std::string& dir, bool resume, std::int64_t stop_at);
     void run();
 
 private:
@@ -103,6 +103,7 @@ private:
     TrainConfig config_;
     RunFiles files_;
     bool resume_;
+    std::int64_t stop_at_;
     torch::Device device_;
     torch::Tensor data_;  // uint8 [N, C, H, W] on the device
     torch::Tensor order_;
@@ -114,8 +115,8 @@ private:
     bool tty_ = isatty(STDERR_FILENO);
 };
 
-Trainer::Trainer(const TrainConfig& config, const std::string& dir, bool resume)
-    : config_(config), files_{dir}, resume_(resume), device_(pick_device(config.device)), models_(config.net) {}
+Trainer::Trainer(const TrainConfig& config, const std::string& dir, bool resume, std::int64_t stop_at)
+    : config_(config), files_{dir}, resume_(resume), stop_at_(stop_at), device_(pick_device(config.device)), models_(config.net) {}
 
 void Trainer::load_data() {
     TrainingSelection selection;
@@ -253,7 +254,8 @@ void Trainer::run() {
     auto window_start = std::chrono::steady_clock::now();
     std::int64_t window_images = 0;
     double ips = 0;
-    while (images_ < s.images) {
+    const std::int64_t end = stop_at_ > 0 ? std::min(stop_at_, s.images) : s.images;
+    while (images_ < end) {
         const Phase phase = phase_at(config_, images_);
         if (phase.index != phase_index) {  // a new resolution: fresh optimiser state (DESIGN section 1)
             optimizers_ = std::make_unique<Optimizers>(models_, s.learning_rate);
@@ -274,7 +276,7 @@ void Trainer::run() {
         const std::int64_t before = images_;
         images_ += batch;
         window_images += batch;
-        auto crossed = [&](std::int64_t every) { return before / every != images_ / every || images_ >= s.images; };
+        auto crossed = [&](std::int64_t every) { return before / every != images_ / every || images_ >= end; };
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - window_start).count();
         if (seconds > 0) ips = static_cast<double>(window_images) / seconds;
@@ -297,14 +299,17 @@ void Trainer::run() {
         }
     }
     if (tty_) std::cerr << "\n";
-    std::cerr << "stratum train: finished " << images_ << " images in " << files_.dir << "\n";
+    if (images_ < s.images)
+        std::cerr << "stratum train: paused at " << images_ << " images (checkpoint written)\n";
+    else
+        std::cerr << "stratum train: finished " << images_ << " images in " << files_.dir << "\n";
 }
 
 }  // namespace
 
 bool cuda_available() { return torch::cuda::is_available(); }
 
-void train(const TrainConfig& requested, const std::string& dir, bool resume) {
+void train(const TrainConfig& requested, const std::string& dir, bool resume, std::int64_t stop_at) {
     RunFiles files{dir};
     TrainConfig config = requested;
     if (resume) {
@@ -319,7 +324,7 @@ void train(const TrainConfig& requested, const std::string& dir, bool resume) {
         fs::create_directories(dir);
         write_file_atomic(files.config(), to_json(config));
     }
-    Trainer(config, dir, resume).run();
+    Trainer(config, dir, resume, stop_at).run();
 }
 
 }  // namespace stratum::train

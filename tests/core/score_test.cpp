@@ -102,3 +102,15 @@ TEST_CASE("score_latent combines norm, calibration and threshold", "[score]") {
     const float bad[] = {NAN, 1.0f};
     CHECK_THROWS_WITH(score_latent(bad, 2, card, 1.0), Catch::Contains("non-finite"));
 }
+
+TEST_CASE("average ranks and Spearman's correlation", "[score]") {
+    CHECK(average_ranks({10, 30, 20, 20}) == std::vector<double>{1, 4, 2.5, 2.5});
+    CHECK(spearman({1, 2, 3, 4}, {10, 20, 30, 40}) == Approx(1.0));
+    CHECK(spearman({1, 2, 3, 4}, {4, 3, 2, 1}) == Approx(-1.0));
+    // Monotone but not linear: still 1.
+    CHECK(spearman({1, 2, 3, 4, 5}, {1, 4, 9, 16, 1000}) == Approx(1.0));
+    // Hand-worked with a tie: ranks a = 1 2 3 4, b = 1 2.5 2.5 4 -> r = 4.5 / sqrt(5 * 4.5).
+    CHECK(spearman({1, 2, 3, 4}, {5, 6, 6, 9}) == Approx(4.5 / std::sqrt(5 * 4.5)));
+    CHECK_THROWS_WITH(spearman({1, 2}, {3, 3}), Catch::Contains("constant"));
+    CHECK_THROWS_WITH(spearman({1}, {2}), Catch::Contains("at least two"));
+}

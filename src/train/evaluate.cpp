@@ -1,0 +1,243 @@
+#include "evaluate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "checkpoint.h"
+#include "error.h"
+#include "run_files.h"
+#include "stats.h"
+
+namespace stratum::train {
+namespace {
+
+constexpr std::size_t kTrainingSample = 5000;  // training images used for calibration and the PCA baseline
+constexpr int kPcaMaxComponents = 64;
+constexpr double kPcaVariance = 0.9;
+
+std::vector<ImageSource> subsample(std::vector<ImageSource> sources, std::size_t keep, std::uint64_t seed) {
+    if (keep == 0 || sources.size() <= keep) return sources;
+    std::vector<std::size_t> order(sources.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    shuffle_indices(order, seed);
+    order.resize(keep);
+    std::sort(order.begin(), order.end());
+    std::vector<ImageSource> kept;
+    for (std::size_t i : order) kept.push_back(sources[i]);
+    return kept;
+}
+
+torch::Tensor as_float(const ImageSet& set, std::int64_t begin, std::int64_t end) {
+    const std::int64_t per = static_cast<std::int64_t>(set.channels) * set.size * set.size;
+    return torch::from_blob(const_cast<std::uint8_t*>(set.pixels.data()) + begin * per,
+                            {end - begin, set.channels, set.size, set.size}, torch::kUInt8)
+        .to(torch::kFloat32)
+        .div(127.5)
+        .sub(1.0);
+}
+
+// Per-image scores that need the networks.
+struct NetScores {
+    std::vector<double> norm, reconstruction, feature, brightness;
+};
+
+NetScores score_with_networks(Models& m, const ImageSet& set, const NetConfig& net, const torch::Device& device) {
+    torch::NoGradGuard no_grad;
+    NetScores s;
+    const int stage = net.stages();
+    const std::int64_t n = static_cast<std::int64_t>(set.count()), batch = 128;
+    for (std::int64_t i = 0; i < n; i += batch) {
+        const torch::Tensor x = as_float(set, i, std::min(n, i + batch)).to(device);
+        const torch::Tensor z = m.e(x, stage, 1.0);
+        const torch::Tensor xr = m.g_ema(z, stage, 1.0);
+        const torch::Tensor f = m.d->features(x, stage, 1.0), fr = m.d->features(xr, stage, 1.0);
+        const torch::Tensor norm = z.norm(2, 1).to(torch::kFloat64).cpu();
+        const torch::Tensor rec = (x - xr).abs().flatten(1).mean(1).to(torch::kFloat64).cpu();
+        const torch::Tensor feat = (f - fr).abs().mean(1).to(torch::kFloat64).cpu();
+        const torch::Tensor bright = x.flatten(1).mean(1).to(torch::kFloat64).cpu();
+        for (std::int64_t r = 0; r < norm.size(0); ++r) {
+            s.norm.push_back(norm[r].item<double>());
+            s.reconstruction.push_back(rec[r].item<double>());
+            s.feature.push_back(feat[r].item<double>());
+            s.brightness.push_back(bright[r].item<double>());
+        }
+    }
+    return s;
+}
+
+// Non-deep yardstick: squared error of reconstructing the pixels from the top principal components of
+// the training pixels (as many as explain 90 % of the variance, at most 64).
+std::vector<double> pca_pixel_error(const ImageSet& train, const ImageSet& test) {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor x = as_float(train, 0, static_cast<std::int64_t>(train.count())).flatten(1).to(torch::kFloat64);
+    const torch::Tensor mean = x.mean(0, true);
+    const auto svd = torch::linalg::svd(x - mean, /*full_matrices=*/false, c10::nullopt);
+    const torch::Tensor s2 = std::get<1>(svd).pow(2);
+    const torch::Tensor cumulative = s2.cumsum(0) / s2.sum();
+    std::int64_t k = 1;
+    while (k < cumulative.size(0) && cumulative[k - 1].item<double>() < kPcaVariance) ++k;
+    k = std::min<std::int64_t>(k, kPcaMaxComponents);
+    const torch::Tensor v = std::get<2>(svd).slice(0, 0, k);  // [k, D]
+    const torch::Tensor t = as_float(test, 0, static_cast<std::int64_t>(test.count())).flatten(1).to(torch::kFloat64) - mean;
+    const torch::Tensor residual = t - torch::matmul(torch::matmul(t, v.t()), v);
+    const torch::Tensor err = residual.pow(2).mean(1);
+    return std::vector<double>(err.data_ptr<double>(), err.data_ptr<double>() + err.numel());
+}
+
+ScoreResult summarise(const std::string& name, const std::string& description, const std::vector<double>& scores,
+                      const std::vector<bool>& labels, int bins) {
+    ScoreResult r;
+    r.name = name;
+    r.description = description;
+    r.auroc = auroc(scores, labels);
+    double lo = *std::min_element(scores.begin(), scores.end()), hi = *std::max_element(scores.begin(), scores.end());
+    if (!(hi > lo)) hi = lo + 1.0;
+    std::vector<double> normal, anomalous;
+    for (std::size_t i = 0; i < scores.size(); ++i) (labels[i] ? anomalous : normal).push_back(scores[i]);
+    r.normal = histogram(normal, lo, hi, static_cast<std::size_t>(bins));
+    r.anomalous = histogram(anomalous, lo, hi, static_cast<std::size_t>(bins));
+    return r;
+}
+
+nlohmann::json histogram_json(const Histogram& h) {
+    return {{"lo", h.lo}, {"hi", h.hi}, {"counts", h.counts}};
+}
+
+Histogram histogram_from(const nlohmann::json& j) {
+    Histogram h;
+    h.lo = j.at("lo").get<double>();
+    h.hi = j.at("hi").get<double>();
+    h.counts = j.at("counts").get<std::vector<std::size_t>>();
+    return h;
+}
+
+}  // namespace
+
+EvalResult evaluate_run(const EvalOptions& o) {
+    const RunFiles run{o.run_dir};
+    if (!std::filesystem::exists(run.checkpoint())) throw Error(o.run_dir + ": no checkpoint.pt");
+    const TrainConfig config = config_from_json(read_text_file(run.config()));
+    if (o.threads > 0) torch::set_num_threads(o.threads);
+    const bool cuda = o.device == "cuda" || (o.device == "auto" && torch::cuda::is_available());
+    const torch::Device device(cuda ? torch::kCUDA : torch::kCPU);
+    Models m(config.net);
+    EvalResult result;
+    result.images_seen = load_checkpoint(run.checkpoint(), m, nullptr, torch::kCPU).images_seen;
+    const Phase phase = phase_at(config, result.images_seen);
+    if (phase.stage != config.net.stages() || phase.alpha < 1.0)
+        throw Error("the run has not reached its final resolution yet");
+    m.to(device);
+    m.d->trunk->mbstd_group = 1;  // features of one image must not depend on the others
+    for (torch::nn::Module* module : {static_cast<torch::nn::Module*>(m.e.get()), static_cast<torch::nn::Module*>(m.g_ema.get()),
+                                      static_cast<torch::nn::Module*>(m.d.get())})
+        module->eval();
+
+    // Test split.
+    const std::vector<std::string> normal = o.normal.empty() ? config.data.normal : o.normal;
+    if (normal.empty()) throw Error("the run trained on every class: say which are normal with --normal");
+    const SourceListing listing = list_sources(o.test_path, o.split);
+    std::map<std::string, std::vector<ImageSource>> by_class;
+    for (const ImageSource& s : listing.sources) by_class[s.label].push_back(s);
+    auto listed = [](const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); };
+    for (const std::string& c : normal)
+        if (!by_class.count(c)) throw Error("normal class \"" + c + "\" is not in " + o.test_path);
+    std::vector<ImageSource> test;
+    std::vector<bool> labels_by_source;
+    for (const auto& [label, sources] : by_class) {
+        const bool is_normal = listed(normal, label);
+        const bool is_anomalous = o.anomalous.empty() ? !is_normal : listed(o.anomalous, label);
+        if (!is_normal && !is_anomalous) continue;
+        for (const ImageSource& s : subsample(sources, static_cast<std::size_t>(o.max_per_class), config.seed ^ 0x54455354ull))
+            test.push_back(s);
+    }
+    const ImageSet test_set = load_images(test, config.net.resolution, config.net.channels, o.threads);
+    result.skipped = test_set.skipped;
+    std::vector<bool> labels;
+    for (const ImageSource& s : test_set.sources) labels.push_back(!listed(normal, s.label));
+    result.anomalous_count = static_cast<std::size_t>(std::count(labels.begin(), labels.end(), true));
+    result.normal_count = labels.size() - result.anomalous_count;
+
+    // Training images: calibration of the norm and the PCA baseline.
+    const TrainingSelection selection = read_training_set(run.training_set());
+    std::vector<ImageSource> train_sources = selection.normal;
+    train_sources.insert(train_sources.end(), selection.contamination.begin(), selection.contamination.end());
+    const ImageSet train_set = load_images(subsample(train_sources, kTrainingSample, config.seed ^ 0x43414C49ull),
+                                           config.net.resolution, config.net.channels, o.threads);
+    const NetScores train_scores = score_with_networks(m, train_set, config.net, device);
+    result.training_norm_median = median(train_scores.norm);
+    result.training_norm_mad = mad(train_scores.norm);
+
+    const NetScores s = score_with_networks(m, test_set, config.net, device);
+    std::vector<double> deviation, combined;
+    const double scale = result.training_norm_mad > 0 ? result.training_norm_mad : 1.0;
+    for (std::size_t i = 0; i < s.norm.size(); ++i) {
+        deviation.push_back(std::fabs(s.norm[i] - result.training_norm_median) / scale);
+        combined.push_back(0.9 * s.feature[i] + 0.1 * s.reconstruction[i]);
+    }
+    const int bins = o.histogram_bins;
+    result.scores.push_back(summarise("norm", "||E(x)||, larger = anomalous (the paper's cue)", s.norm, labels, bins));
+    result.scores.push_back(summarise("norm_deviation", "|norm - training median| / training MAD", deviation, labels, bins));
+    result.scores.push_back(summarise("reconstruction", "mean |x - G_ema(E(x))|", s.reconstruction, labels, bins));
+    result.scores.push_back(summarise("feature", "mean |f(x) - f(G_ema(E(x)))|, f = D's 4x4 features", s.feature, labels, bins));
+    result.scores.push_back(summarise("combined", "0.9 feature + 0.1 reconstruction", combined, labels, bins));
+    result.scores.push_back(summarise("pca_pixels", "PCA reconstruction error on pixels (non-deep baseline)",
+                                      pca_pixel_error(train_set, test_set), labels, bins));
+    result.scores.push_back(summarise("brightness", "mean pixel value (non-deep baseline)", s.brightness, labels, bins));
+    std::vector<double> normal_norm, normal_bright;
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        if (!labels[i]) {
+            normal_norm.push_back(s.norm[i]);
+            normal_bright.push_back(s.brightness[i]);
+        }
+    result.spearman_norm_brightness_normal = spearman(normal_norm, normal_bright);
+    return result;
+}
+
+std::string eval_to_json(const EvalOptions& o, const EvalResult& r) {
+    nlohmann::json scores = nlohmann::json::array();
+    for (const ScoreResult& s : r.scores)
+        scores.push_back({{"name", s.name}, {"description", s.description}, {"auroc", s.auroc},
+                          {"histogram_normal", histogram_json(s.normal)},
+                          {"histogram_anomalous", histogram_json(s.anomalous)}});
+    return nlohmann::json{{"run", o.run_dir},
+                          {"test_path", o.test_path},
+                          {"images_seen", r.images_seen},
+                          {"normal_count", r.normal_count},
+                          {"anomalous_count", r.anomalous_count},
+                          {"training_norm_median", r.training_norm_median},
+                          {"training_norm_mad", r.training_norm_mad},
+                          {"spearman_norm_brightness_normal", r.spearman_norm_brightness_normal},
+                          {"skipped", r.skipped},
+                          {"scores", scores}}
+               .dump(1) + "\n";
+}
+
+EvalResult eval_from_json(const std::string& text) {
+    try {
+        const nlohmann::json j = nlohmann::json::parse(text);
+        EvalResult r;
+        r.images_seen = j.at("images_seen").get<std::int64_t>();
+        r.normal_count = j.at("normal_count").get<std::size_t>();
+        r.anomalous_count = j.at("anomalous_count").get<std::size_t>();
+        r.training_norm_median = j.at("training_norm_median").get<double>();
+        r.training_norm_mad = j.at("training_norm_mad").get<double>();
+        r.spearman_norm_brightness_normal = j.at("spearman_norm_brightness_normal").get<double>();
+        r.skipped = j.at("skipped").get<std::vector<std::string>>();
+        for (const nlohmann::json& s : j.at("scores")) {
+            ScoreResult x;
+            x.name = s.at("name").get<std::string>();
+            x.description = s.at("description").get<std::string>();
+            x.auroc = s.at("auroc").get<double>();
+            x.normal = histogram_from(s.at("histogram_normal"));
+            x.anomalous = histogram_from(s.at("histogram_anomalous"));
+            r.scores.push_back(x);
+        }
+        return r;
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(std::string("eval results: ") + e.what());
+    }
+}
+
+}  // namespace stratum::train
