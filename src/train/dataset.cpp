@@ -171,6 +171,18 @@ void shuffle_indices(std::vector<std::size_t>& v, std::uint64_t seed) {
     }
 }
 
+std::vector<ImageSource> subsample(std::vector<ImageSource> sources, std::size_t keep, std::uint64_t seed) {
+    if (keep == 0 || sources.size() <= keep) return sources;
+    std::vector<std::size_t> order(sources.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    shuffle_indices(order, seed);
+    order.resize(keep);
+    std::sort(order.begin(), order.end());
+    std::vector<ImageSource> kept;
+    for (std::size_t i : order) kept.push_back(sources[i]);
+    return kept;
+}
+
 TrainingSelection select_training_set(const SourceListing& listing, const DataConfig& data, std::uint64_t seed) {
     auto check_classes = [&](const std::vector<std::string>& names) {
         for (const std::string& n : names)
@@ -191,16 +203,7 @@ TrainingSelection select_training_set(const SourceListing& listing, const DataCo
         if (in(data.contaminate_with, s.label)) anomalies.push_back(s);
         else if (data.normal.empty() || in(data.normal, s.label)) sel.normal.push_back(s);
     }
-    if (data.limit > 0 && static_cast<std::int64_t>(sel.normal.size()) > data.limit) {
-        std::vector<std::size_t> order(sel.normal.size());
-        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-        shuffle_indices(order, seed ^ 0x4E4F524D414Cull);
-        order.resize(static_cast<std::size_t>(data.limit));
-        std::sort(order.begin(), order.end());
-        std::vector<ImageSource> kept;
-        for (std::size_t i : order) kept.push_back(sel.normal[i]);
-        sel.normal = std::move(kept);
-    }
+    if (data.limit > 0) sel.normal = subsample(std::move(sel.normal), static_cast<std::size_t>(data.limit), seed ^ 0x4E4F524D414Cull);
     if (sel.normal.empty()) throw Error("no normal images selected");
     if (data.contamination > 0.0) {
         const double p = data.contamination;

@@ -61,6 +61,10 @@ TrainingSelection select_training_set(const SourceListing& listing, const DataCo
 // A deterministic shuffle (Fisher-Yates over SplitMix64): the same on every platform and compiler.
 void shuffle_indices(std::vector<std::size_t>& indices, std::uint64_t seed);
 
+// `keep` of the sources, chosen by a seeded shuffle, in their original order (all when keep is 0 or
+// not smaller than their number).
+std::vector<ImageSource> subsample(std::vector<ImageSource> sources, std::size_t keep, std::uint64_t seed);
+
 // Class names of Fashion-MNIST, by label.
 const std::vector<std::string>& fashion_mnist_classes();
 

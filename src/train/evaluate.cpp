@@ -17,18 +17,6 @@ constexpr std::size_t kTrainingSample = 5000;  // training images used for calib
 constexpr int kPcaMaxComponents = 64;
 constexpr double kPcaVariance = 0.9;
 
-std::vector<ImageSource> subsample(std::vector<ImageSource> sources, std::size_t keep, std::uint64_t seed) {
-    if (keep == 0 || sources.size() <= keep) return sources;
-    std::vector<std::size_t> order(sources.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    shuffle_indices(order, seed);
-    order.resize(keep);
-    std::sort(order.begin(), order.end());
-    std::vector<ImageSource> kept;
-    for (std::size_t i : order) kept.push_back(sources[i]);
-    return kept;
-}
-
 torch::Tensor as_float(const ImageSet& set, std::int64_t begin, std::int64_t end) {
     const std::int64_t per = static_cast<std::int64_t>(set.channels) * set.size * set.size;
     return torch::from_blob(const_cast<std::uint8_t*>(set.pixels.data()) + begin * per,
@@ -120,8 +108,7 @@ EvalResult evaluate_run(const EvalOptions& o) {
     if (!std::filesystem::exists(run.checkpoint())) throw Error(o.run_dir + ": no checkpoint.pt");
     const TrainConfig config = config_from_json(read_text_file(run.config()));
     if (o.threads > 0) torch::set_num_threads(o.threads);
-    const bool cuda = o.device == "cuda" || (o.device == "auto" && torch::cuda::is_available());
-    const torch::Device device(cuda ? torch::kCUDA : torch::kCPU);
+    const torch::Device device = pick_device(o.device);
     Models m(config.net);
     EvalResult result;
     result.images_seen = load_checkpoint(run.checkpoint(), m, nullptr, torch::kCPU).images_seen;

@@ -19,8 +19,7 @@ ExportResult export_run(const ExportOptions& o) {
     if (!fs::exists(run.checkpoint())) throw Error(o.run_dir + ": no checkpoint.pt yet");
     TrainConfig config = config_from_json(read_text_file(run.config()));
     if (o.threads > 0) torch::set_num_threads(o.threads);
-    const bool cuda = o.device == "cuda" || (o.device == "auto" && torch::cuda::is_available());
-    const torch::Device device(cuda ? torch::kCUDA : torch::kCPU);
+    const torch::Device device = pick_device(o.device);
 
     Models models(config.net);
     const CheckpointState state = load_checkpoint(run.checkpoint(), models, nullptr, torch::kCPU);

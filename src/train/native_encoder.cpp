@@ -31,9 +31,8 @@ class TorchEncoder : public NativeEncoder {
 public:
     TorchEncoder(ModelCard card, const std::string& device, int threads)
         : card_(std::move(card)),
-          device_(device == "cuda" || (device == "auto" && torch::cuda::is_available()) ? torch::kCUDA : torch::kCPU),
+          device_(pick_device(device)),
           encoder_(net_from_card(card_)) {
-        if (device == "cuda" && !torch::cuda::is_available()) throw Error("--device cuda: no CUDA device is available");
         if (threads > 0) torch::set_num_threads(threads);
     }
     const ModelCard& card() const override { return card_; }

@@ -1,6 +1,14 @@
 #include "steps.h"
 
+#include "error.h"
+
 namespace stratum::train {
+
+torch::Device pick_device(const std::string& wanted) {
+    if (wanted == "cuda" && !torch::cuda::is_available()) throw Error("--device cuda: no CUDA device is available");
+    if (wanted == "cuda" || (wanted == "auto" && torch::cuda::is_available())) return torch::Device(torch::kCUDA);
+    return torch::Device(torch::kCPU);
+}
 
 Models::Models(const NetConfig& net) : g(net), g_ema(net), d(net), e(net) {
     copy_weights(*g_ema, *g);

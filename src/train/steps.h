@@ -8,6 +8,9 @@
 
 namespace stratum::train {
 
+// "auto" (CUDA when libtorch sees a device, else CPU), "cpu" or "cuda" (an error without a device).
+torch::Device pick_device(const std::string& wanted);
+
 struct Models {
     explicit Models(const NetConfig& net);
     Generator g, g_ema;

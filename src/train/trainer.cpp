@@ -26,12 +26,6 @@ namespace {
 std::atomic<bool> g_stop_requested{false};
 void request_stop(int) { g_stop_requested = true; }
 
-torch::Device pick_device(const std::string& wanted) {
-    if (wanted == "cuda" && !torch::cuda::is_available()) throw Error("--device cuda: no CUDA device is available");
-    if (wanted == "cuda" || (wanted == "auto" && torch::cuda::is_available())) return torch::Device(torch::kCUDA);
-    return torch::Device(torch::kCPU);
-}
-
 std::string human_duration(double seconds) {
     if (!std::isfinite(seconds) || seconds < 0) return "?";
     const long s = std::lround(seconds);
