@@ -10,6 +10,7 @@
 #include "export.h"
 #include "run_files.h"
 #include "score_command.h"
+#include "split_command.h"
 #include "study.h"
 #include "train.h"
 
@@ -194,6 +195,12 @@ int main(int argc, char** argv) {
     st->add_option("--threads", study_options.threads, "CPU threads (0 = all cores)");
     st->add_option("--device", study_options.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
 
+    cli::SplitOptions split_options;
+    CLI::App* sp = app.add_subcommand("split", "Make a held-out test split of a class-folder data set (as links).");
+    sp->add_option("source", split_options.source, "Folder of class subfolders")->required();
+    sp->add_option("out", split_options.out, "New folder: OUT/train/<class>, OUT/test/<class>")->required();
+    sp->add_option("--test", split_options.test_fraction, "Share of files in the test split")->capture_default_str();
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (app.got_subcommand("train")) {
@@ -222,6 +229,8 @@ int main(int argc, char** argv) {
                 std::printf("  %-15s AUROC %.4f   %s\n", s.name.c_str(), s.auroc, s.description.c_str());
             std::printf("  Spearman(norm, brightness) within normal images: %+.3f\n", r.spearman_norm_brightness_normal);
             if (!eval_out.empty()) train::write_file_atomic(eval_out, train::eval_to_json(eval_options, r));
+        } else if (app.got_subcommand("split")) {
+            return cli::run_split(split_options);
         } else if (app.got_subcommand("study")) {
             const int done = train::run_study(study_options);
             std::cerr << "stratum study: " << done << " cells finished\n";

@@ -35,7 +35,7 @@ struct ScheduleConfig {
     std::int64_t stable_images = 600000;   // per resolution, when progressive
     int batch = 0;                         // 0 = by resolution: 128 up to 16 px, 64 at 32 px, 32 above
     double learning_rate = 0.001;
-    double ema_beta = 0.999;
+    double ema_beta = 0.999;              // ceiling; warmed up as (1 + t) / (10 + t) over steps t
     std::int64_t checkpoint_every = 20000;  // images between checkpoints
     std::int64_t sample_every = 50000;      // images between sample grids
     std::int64_t log_every = 2000;          // images between log lines

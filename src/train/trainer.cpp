@@ -257,7 +257,11 @@ void Trainer::run() {
         }
         const std::int64_t batch = batch_for_resolution(s, phase.resolution());
         const torch::Tensor real = prepare_reals(next_batch(batch), final_stage, phase.stage, phase.alpha);
-        critic_step(models_, *optimizers_, real, phase.stage, phase.alpha, s.ema_beta, last);
+        // EMA warm-up: beta rises as (1 + t) / (10 + t) towards its 0.999 ceiling, so that G_ema follows
+        // G in short runs too instead of staying near its random start for the first ~1000 steps.
+        const double step = static_cast<double>(images_) / static_cast<double>(batch);
+        const double ema_beta = std::min(s.ema_beta, (1.0 + step) / (10.0 + step));
+        critic_step(models_, *optimizers_, real, phase.stage, phase.alpha, ema_beta, last);
         generator_step(models_, *optimizers_, batch, phase.stage, phase.alpha, last);
         encoder_step(models_, *optimizers_, batch, phase.stage, phase.alpha, last);
         if (!std::isfinite(last.d) || !std::isfinite(last.g) || !std::isfinite(last.e)) {

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The CPU study (reduced budget, see docs/RESULTS.md): every spec in turn, resumable. Run it again
+# after any stop; finished cells are skipped. Usage: studies/run-cpu.sh [--threads N]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/data.sh
+export OMP_WAIT_POLICY=PASSIVE
+for spec in cifar10-ocn-cpu pbc-cpu cifar10-oca-cpu width-cpu; do
+  nice -n 5 build/stratum study "studies/$spec.json" "$@"
+done
