@@ -1,12 +1,18 @@
 // The page's JavaScript: loads ONNX Runtime Web and the C++ app (stratum_web.js), reads dropped or
-// picked files into the app, and runs the encoder for it. All computing of scores happens in C++.
+// picked files into the app, runs the encoder for it, and hands downloads to the browser. Every score
+// is computed in C++ (src/core, compiled to wasm); nothing here sends data anywhere.
 import * as ort from './ort/ort.min.mjs';
 import createStratum from './stratum_web.js';
 
 const overlay = document.getElementById('overlay');
 const canvas = document.getElementById('canvas');
-const picker = document.getElementById('file-picker');
+const pickers = {
+  files: document.getElementById('file-picker'),
+  folder: document.getElementById('folder-picker'),
+  model: document.getElementById('model-picker'),
+};
 const params = new URLSearchParams(location.search);
+const IMAGE = /\.(png|jpe?g|bmp|tga|gif)$/i;
 
 function showOverlay(text, isError) {
   overlay.textContent = text;
@@ -18,25 +24,31 @@ ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
 ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(navigator.hardwareConcurrency || 1, 8) : 1;
 
 let app = null;
-let session = null;
+let session = null;      // { session, backend, threads, bytes }
+let webgpuAdapter = false;
 
-async function openSession(bytes) {
-  // WebGPU when an adapter exists (unless ?backend=wasm), WASM otherwise. Only one provider is
-  // listed per attempt, so ORT cannot fall back silently: the backend we report is the one that runs.
-  const wanted = params.get('backend');
-  if (wanted !== 'wasm' && navigator.gpu) {
+async function hasWebGpu() {
+  if (!navigator.gpu) return false;
+  try {
+    return !!(await navigator.gpu.requestAdapter());
+  } catch {
+    return false;
+  }
+}
+
+// One execution provider per attempt, so ORT cannot fall back silently: the backend we report is the
+// one that runs.
+async function openSession(bytes, wanted) {
+  if (wanted !== 'wasm' && webgpuAdapter) {
     try {
-      const adapter = await navigator.gpu.requestAdapter();
-      if (adapter) {
-        const s = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'] });
-        return { session: s, backend: 'webgpu', threads: 1 };
-      }
+      const s = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'] });
+      return { session: s, backend: 'webgpu', threads: 1, bytes };
     } catch (error) {
-      console.warn('stratum: WebGPU unavailable, using WASM:', error);
+      console.warn('stratum: WebGPU session failed, using WASM:', error);
     }
   }
   const s = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-  return { session: s, backend: 'wasm', threads: ort.env.wasm.numThreads };
+  return { session: s, backend: 'wasm', threads: ort.env.wasm.numThreads, bytes };
 }
 
 async function sha256Hex(bytes) {
@@ -50,31 +62,124 @@ async function fetchOk(url) {
   return response;
 }
 
-async function loadModel(cardUrl) {
+// Card first (validated in C++), then the graph; the model in use is replaced only when both agree.
+async function useModel(source, cardText, loadGraph) {
   try {
-    const cardText = await (await fetchOk(cardUrl)).text();
-    const cardError = app.ccall('stratum_load_card', 'string', ['string', 'string'], [cardUrl, cardText]);
-    if (cardError) return;
-    const card = JSON.parse(cardText);
-    const onnxUrl = new URL(card.model_file, new URL(cardUrl, location.href)).href;
-    const bytes = new Uint8Array(await (await fetchOk(onnxUrl)).arrayBuffer());
+    if (app.ccall('stratum_load_card', 'string', ['string', 'string'], [source, cardText])) return false;
+    const bytes = await loadGraph(JSON.parse(cardText).model_file);
     const digest = await sha256Hex(bytes);
-    const opened = await openSession(bytes);
-    const problem = app.ccall('stratum_model_ready', 'string',
-      ['string', 'number', 'string', 'string', 'string'],
+    let opened;
+    try {
+      opened = await openSession(bytes, params.get('backend'));
+    } catch (error) {
+      app.ccall('stratum_model_failed', null, ['string'], [`${source}: not a usable ONNX graph (${error.message || error})`]);
+      return false;
+    }
+    const problem = app.ccall('stratum_model_ready', 'string', ['string', 'number', 'string', 'string', 'string'],
       [opened.backend, opened.threads, digest, opened.session.inputNames[0], opened.session.outputNames[0]]);
     if (problem) {
       await opened.session.release();
-      return;
+      return false;
     }
-    if (session) await session.session.release();
+    const old = session;
     session = opened;
+    if (old) await old.session.release();
+    return true;
   } catch (error) {
-    app.ccall('stratum_model_failed', null, ['string'], [`could not load ${cardUrl}: ${error.message || error}`]);
+    app.ccall('stratum_model_failed', null, ['string'], [`could not load ${source}: ${error.message || error}`]);
+    return false;
   }
 }
 
-// Called from C++ (src/web/ort_bridge.cpp) with a copy of one batch.
+function loadModelFromUrl(cardUrl) {
+  return fetchOk(cardUrl).then((r) => r.text()).then((cardText) => useModel(cardUrl, cardText, async (file) => {
+    const url = new URL(file, new URL(cardUrl, location.href)).href;
+    return new Uint8Array(await (await fetchOk(url)).arrayBuffer());
+  })).catch((error) => {
+    app.ccall('stratum_model_failed', null, ['string'], [`could not load ${cardUrl}: ${error.message || error}`]);
+    return false;
+  });
+}
+
+async function loadModelFromFiles(files) {
+  const card = files.find((f) => /\.json$/i.test(f.name));
+  const graph = files.find((f) => /\.onnx$/i.test(f.name));
+  if (!card || !graph) {
+    app.ccall('stratum_model_failed', null, ['string'], ['a model is a .onnx file and its .json card: drop or pick both']);
+    return false;
+  }
+  return useModel(`${graph.name} + ${card.name}`, await card.text(), async () => new Uint8Array(await graph.arrayBuffer()));
+}
+
+async function switchBackend(backend) {
+  if (!session) return;
+  const opened = await openSession(session.bytes, backend);
+  const old = session;
+  session = opened;
+  await old.session.release();
+  app.ccall('stratum_backend_changed', null, ['string', 'number'], [opened.backend, opened.threads]);
+}
+
+// Files go to C++ one at a time (path relative to a dropped folder); their bytes are copied there.
+async function addImage(path, file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const size = app.lengthBytesUTF8(path) + 1;
+  const name = app._malloc(size);
+  app.stringToUTF8(path, name, size);
+  const data = app._malloc(Math.max(bytes.length, 1));
+  app.HEAPU8.set(bytes, data);
+  app._stratum_add_file(name, data, bytes.length);
+  app._free(data);
+  app._free(name);
+}
+
+// Sorts what the user gave us: a model (.onnx + .json), a labels CSV, or images (anything else is
+// handed to the core too, which names what is wrong with it).
+async function addFiles(entries) {
+  const models = entries.filter(({ file }) => /\.(onnx|json)$/i.test(file.name));
+  if (models.some(({ file }) => /\.onnx$/i.test(file.name))) await loadModelFromFiles(models.map(({ file }) => file));
+  for (const { file } of entries.filter(({ file }) => /\.csv$/i.test(file.name)))
+    app.ccall('stratum_load_labels', 'string', ['string'], [await file.text()]);
+  for (const { path, file } of entries) {
+    if (/\.(onnx|json|csv)$/i.test(file.name)) continue;
+    await addImage(path, file);
+  }
+}
+
+// Walks dropped folders (webkitGetAsEntry); paths keep their folders so labels can come from them.
+async function entriesFromDrop(transfer) {
+  const out = [];
+  const walk = async (entry, prefix) => {
+    if (entry.isFile) {
+      const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+      out.push({ path: prefix + file.name, file });
+    } else if (entry.isDirectory) {
+      const reader = entry.createReader();
+      for (;;) {
+        const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+        if (!batch.length) break;
+        for (const child of batch) await walk(child, `${prefix}${entry.name}/`);
+      }
+    }
+  };
+  const items = Array.from(transfer.items || []).map((item) => item.webkitGetAsEntry && item.webkitGetAsEntry());
+  if (items.length && items.every(Boolean)) {
+    for (const entry of items) await walk(entry, '');
+  } else {
+    for (const file of Array.from(transfer.files)) out.push({ path: file.name, file });
+  }
+  return out;
+}
+
+async function loadDemo() {
+  const manifest = await (await fetchOk('demo/manifest.json')).json();
+  for (const path of manifest.files) {
+    const blob = await (await fetchOk(`demo/${path}`)).blob();
+    await addImage(path, new File([blob], path.split('/').pop()));
+  }
+}
+
+// Called from C++ (src/web/ort_bridge.cpp).
 globalThis.stratumBridge = {
   async run(data, dims) {
     if (!session) throw new Error('no encoder is loaded');
@@ -84,32 +189,39 @@ globalThis.stratumBridge = {
     const values = latent.location === 'cpu' ? latent.data : await latent.getData();
     return { data: values, dims: latent.dims };
   },
-  pickFiles() { picker.click(); },
+  pickFiles() { pickers.files.click(); },
+  pickFolder() { pickers.folder.click(); },
+  pickModel() { pickers.model.click(); },
+  loadDemo() { loadDemo().catch((e) => console.error('stratum demo:', e)); },
+  switchBackend(backend) { switchBackend(backend).catch((e) => console.error('stratum backend:', e)); },
+  download(name, mime, text) {
+    const url = URL.createObjectURL(new Blob([text], { type: mime }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  },
 };
-
-// Files go to C++ one at a time; their bytes are copied there, so the buffer is freed at once.
-async function addFiles(files) {
-  for (const file of files) {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const size = app.lengthBytesUTF8(file.name) + 1;
-    const name = app._malloc(size);
-    app.stringToUTF8(file.name, name, size);
-    const data = app._malloc(Math.max(bytes.length, 1));
-    app.HEAPU8.set(bytes, data);
-    app._stratum_add_file(name, data, bytes.length);
-    app._free(data);
-    app._free(name);
-  }
-}
 
 window.addEventListener('dragover', (event) => event.preventDefault());
 window.addEventListener('drop', (event) => {
   event.preventDefault();
-  if (event.dataTransfer && event.dataTransfer.files.length) addFiles(Array.from(event.dataTransfer.files));
+  if (event.dataTransfer) entriesFromDrop(event.dataTransfer).then(addFiles);
 });
-picker.addEventListener('change', () => {
-  addFiles(Array.from(picker.files));
-  picker.value = '';
+pickers.files.addEventListener('change', () => {
+  addFiles(Array.from(pickers.files.files, (file) => ({ path: file.name, file })));
+  pickers.files.value = '';
+});
+pickers.folder.addEventListener('change', () => {
+  // webkitRelativePath starts with the chosen folder's own name; labels come from the folder above each file.
+  addFiles(Array.from(pickers.folder.files, (file) => ({ path: file.webkitRelativePath || file.name, file }))
+    .filter(({ file }) => IMAGE.test(file.name)));
+  pickers.folder.value = '';
+});
+pickers.model.addEventListener('change', () => {
+  loadModelFromFiles(Array.from(pickers.model.files));
+  pickers.model.value = '';
 });
 
 try {
@@ -119,12 +231,15 @@ try {
     printErr: (text) => console.warn(text),
   });
   overlay.className = 'hidden';
+  webgpuAdapter = await hasWebGpu();
+  app.ccall('stratum_set_webgpu_available', null, ['number'], [webgpuAdapter ? 1 : 0]);
   globalThis.stratum = {
     results: () => JSON.parse(app.UTF8ToString(app._stratum_results_json())),
+    csv: () => app.UTF8ToString(app._stratum_results_csv()),
     addFiles,
-    loadModel,
+    loadModelFromUrl,
   };
-  await loadModel(params.get('model') || 'models/default.json');
+  await loadModelFromUrl(params.get('model') || 'models/default.json');
 } catch (error) {
   showOverlay(`stratum could not start: ${error.message || error}`, true);
   throw error;

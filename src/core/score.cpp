@@ -84,6 +84,16 @@ double calibrated_score(double norm, const Calibration& c, Direction direction) 
     return z;
 }
 
+std::vector<double> norms_at_score(double score, const Calibration& c, Direction direction) {
+    const double scale = robust_scale(c);
+    switch (direction) {
+        case Direction::Higher: return {c.median + score * scale};
+        case Direction::Lower: return {c.median - score * scale};
+        case Direction::TwoSided: return {c.median - score * scale, c.median + score * scale};
+    }
+    return {};
+}
+
 double threshold_training_quantile(const Calibration& c, Direction direction, double q) {
     if (!(q >= 0.0 && q <= 1.0)) throw Error("training quantile must lie in [0, 1]");
     switch (direction) {

@@ -38,6 +38,10 @@ Calibration calibrate(const std::vector<double>& training_norms,
 // MAD is zero the scale falls back to the range of the stored quantiles, or 1: never a division by zero.
 double calibrated_score(double norm, const Calibration& calibration, Direction direction);
 
+// The norms whose calibrated score equals `score` (the inverse of calibrated_score): one for higher and
+// lower, two for two_sided (below and above the median). For drawing thresholds in norm units.
+std::vector<double> norms_at_score(double score, const Calibration& calibration, Direction direction);
+
 // Threshold presets, all in calibrated-score units (flag when score >= threshold).
 // A quantile of the training set: the score that fraction q of training images stay below.
 double threshold_training_quantile(const Calibration& calibration, Direction direction, double q);

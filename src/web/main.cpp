@@ -12,25 +12,29 @@
 #include "pipeline.h"
 #include "state.h"
 
-namespace web {
-AppState& app() {
-    static AppState state;
-    return state;
-}
-}  // namespace web
-
 namespace {
 
 GLFWwindow* g_window = nullptr;
 
-EM_JS(int, browser_width, (), { return window.innerWidth; });
-EM_JS(int, browser_height, (), { return window.innerHeight; });
+// High-DPI: the canvas holds device pixels (CSS size x devicePixelRatio) and the UI is drawn at that
+// scale (fonts and sizes multiplied), so text stays sharp on such screens.
+EM_JS(double, device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
+EM_JS(int, browser_width, (), { return Math.round(window.innerWidth * (window.devicePixelRatio || 1)); });
+EM_JS(int, browser_height, (), { return Math.round(window.innerHeight * (window.devicePixelRatio || 1)); });
+EM_JS(void, keep_canvas_css_size, (), {
+    const canvas = document.getElementById('canvas');
+    canvas.style.width = window.innerWidth + 'px';
+    canvas.style.height = window.innerHeight + 'px';
+});
 
 void fit_canvas_to_window() {
     const int w = browser_width(), h = browser_height();
     int current_w = 0, current_h = 0;
     glfwGetWindowSize(g_window, &current_w, &current_h);
-    if (w != current_w || h != current_h) glfwSetWindowSize(g_window, w, h);
+    if (w != current_w || h != current_h) {
+        glfwSetWindowSize(g_window, w, h);
+        keep_canvas_css_size();
+    }
 }
 
 void frame() {
@@ -51,6 +55,7 @@ void frame() {
 }
 
 void setup_style() {
+    const float scale = static_cast<float>(device_pixel_ratio());
     ImGuiStyle& style = ImGui::GetStyle();
     ImGui::StyleColorsDark();
     style.WindowRounding = 0;
@@ -58,12 +63,15 @@ void setup_style() {
     style.FrameRounding = 3;
     style.WindowPadding = ImVec2(10, 8);
     style.ItemSpacing = ImVec2(8, 6);
+    style.ScaleAllSizes(scale);
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // nothing is stored in the browser
     // DejaVu Sans is embedded at build time (Debian's fonts-dejavu-core); ImGui's own font otherwise.
     if (FILE* f = std::fopen("/fonts/DejaVuSans.ttf", "rb")) {
         std::fclose(f);
-        io.Fonts->AddFontFromFileTTF("/fonts/DejaVuSans.ttf", 15.0f);
+        io.Fonts->AddFontFromFileTTF("/fonts/DejaVuSans.ttf", 15.0f * scale);
+    } else {
+        io.FontGlobalScale = scale;
     }
 }
 

@@ -1,163 +1,84 @@
 #include "panels.h"
 
-#include <imgui.h>
+#include <emscripten.h>
 
 #include <cstdio>
 
+#include "export.h"
 #include "ort_bridge.h"
-#include "state.h"
+#include "panels_internal.h"
+#include "pipeline.h"
 
 namespace web {
 namespace {
 
-const ImVec4 kFlagged(0.95f, 0.45f, 0.35f, 1.0f);
-const ImVec4 kNormal(0.55f, 0.85f, 0.55f, 1.0f);
-const ImVec4 kMuted(0.6f, 0.6f, 0.65f, 1.0f);
-const ImVec4 kError(1.0f, 0.55f, 0.3f, 1.0f);
-
-struct Counts {
-    int queued = 0, scored = 0, failed = 0, flagged = 0;
-};
-
-Counts count_rows() {
-    Counts c;
-    for (const FileRow& r : app().rows) {
-        if (r.status == FileRow::Status::Scored) {
-            ++c.scored;
-            if (r.flagged) ++c.flagged;
-        } else if (r.status == FileRow::Status::Failed) {
-            ++c.failed;
-        } else {
-            ++c.queued;
-        }
-    }
-    return c;
-}
-
 void draw_toolbar() {
+    AppState& s = app();
     ImGui::TextUnformatted("stratum");
     ImGui::SameLine();
-    ImGui::TextColored(kMuted, "latent-norm anomaly scores, computed in this page; no image leaves it");
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float buttons = ImGui::CalcTextSize("Open images...").x + ImGui::CalcTextSize("Clear").x +
-                          4 * style.FramePadding.x + style.ItemSpacing.x;
-    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - buttons);
+    ImGui::TextColored(kMuted, "anomaly scores computed in this page; no image leaves it");
+    ImGui::SameLine(0, 24);
     if (ImGui::Button("Open images...")) open_file_picker();
     ImGui::SameLine();
-    if (ImGui::Button("Clear") && app().pending.empty() && !app().encoder_busy) app().rows.clear();
+    if (ImGui::Button("Open folder...")) open_folder_picker();
+    ImGui::SameLine();
+    if (ImGui::Button("Demo")) load_demo();
+    ImGui::SameLine();
+    if (ImGui::Button("Load model...")) open_model_picker();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(s.rows.empty());
+    if (ImGui::Button("Export CSV")) download_text("stratum-scores.csv", "text/csv", results_csv());
+    ImGui::SameLine();
+    if (ImGui::Button("Export latents")) download_text("stratum-latents.tsv", "text/tab-separated-values", latents_tsv());
+    ImGui::SameLine();
+    if (ImGui::Button("Clear")) clear_rows();
+    ImGui::EndDisabled();
 }
 
-void draw_model_panel() {
-    const ModelState& m = app().model;
-    ImGui::BeginChild("model", ImVec2(300, 0), true);
-    ImGui::TextColored(kMuted, "MODEL");
-    if (!m.card_loaded) {
-        ImGui::TextWrapped("%s", m.error.empty() ? "loading..." : m.error.c_str());
-        ImGui::EndChild();
-        return;
-    }
-    const stratum::ModelCard& c = m.card;
-    ImGui::TextWrapped("%s", c.name.c_str());
-    ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
-    ImGui::TextWrapped("%s", c.description.c_str());
-    ImGui::PopStyleColor();
-    ImGui::Separator();
-    ImGui::Text("input   %d x %d x %d, %s", c.input.width, c.input.height, c.input.channels,
-                stratum::fit_name(c.input.fit).c_str());
-    ImGui::Text("latent  %d values", c.latent_size);
-    ImGui::Text("score   ||z||, %s is anomalous", stratum::direction_name(c.direction).c_str());
-    ImGui::Separator();
-    ImGui::TextColored(kMuted, "CALIBRATION (%zu training images)", c.calibration.count);
-    ImGui::Text("median ||z||  %.4f", c.calibration.median);
-    ImGui::Text("MAD           %.4f", c.calibration.mad);
-    ImGui::Text("threshold     %.3f", c.threshold.value);
-    ImGui::TextColored(kMuted, "(%s %.3g)", c.threshold.method.c_str(), c.threshold.parameter);
-    ImGui::Separator();
-    ImGui::TextColored(kMuted, "TRAINING");
-    ImGui::TextWrapped("%s", c.training.dataset.c_str());
-    ImGui::Text("preset %s", c.training.preset.c_str());
-    if (!m.error.empty()) {
-        ImGui::Separator();
-        ImGui::PushStyleColor(ImGuiCol_Text, kError);
-        ImGui::TextWrapped("%s", m.error.c_str());
-        ImGui::PopStyleColor();
-    }
-    ImGui::EndChild();
-}
-
-void draw_status_cell(const FileRow& r) {
-    switch (r.status) {
-        case FileRow::Status::Queued: ImGui::TextColored(kMuted, "queued"); break;
-        case FileRow::Status::Scoring: ImGui::TextColored(kMuted, "scoring..."); break;
-        case FileRow::Status::Failed: ImGui::TextColored(kError, "error"); break;
-        case FileRow::Status::Scored:
-            if (r.flagged) ImGui::TextColored(kFlagged, "anomalous");
-            else ImGui::TextColored(kNormal, "normal");
-            break;
-    }
-}
-
-void draw_results_table() {
+void draw_progress() {
     AppState& s = app();
-    ImGui::BeginChild("results", ImVec2(0, 0), true);
-    if (s.rows.empty()) {
-        const ImVec2 size = ImGui::GetContentRegionAvail();
-        const char* hint = "Drop image files here (PNG, JPEG, BMP, TGA, GIF), or use Open images...";
-        const ImVec2 text = ImGui::CalcTextSize(hint);
-        ImGui::SetCursorPos(ImVec2((size.x - text.x) / 2, size.y / 2 - text.y));
-        ImGui::TextColored(kMuted, "%s", hint);
-        ImGui::EndChild();
-        return;
-    }
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
-    if (ImGui::BeginTable("files", 5, flags)) {
-        ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 40);
-        ImGui::TableSetupColumn("file", ImGuiTableColumnFlags_WidthStretch, 3.0f);
-        ImGui::TableSetupColumn("||z||", ImGuiTableColumnFlags_WidthFixed, 90);
-        ImGui::TableSetupColumn("score", ImGuiTableColumnFlags_WidthFixed, 80);
-        ImGui::TableSetupColumn("verdict / error", ImGuiTableColumnFlags_WidthStretch, 4.0f);
-        ImGui::TableHeadersRow();
-        ImGuiListClipper clipper;  // only the visible rows are drawn: long lists stay smooth
-        clipper.Begin(static_cast<int>(s.rows.size()));
-        while (clipper.Step()) {
-            for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-                const FileRow& r = s.rows[static_cast<std::size_t>(i)];
-                ImGui::TableNextRow();
-                ImGui::TableNextColumn();
-                ImGui::TextColored(kMuted, "%d", i + 1);
-                ImGui::TableNextColumn();
-                ImGui::TextUnformatted(r.name.c_str());
-                ImGui::TableNextColumn();
-                if (r.status == FileRow::Status::Scored) ImGui::Text("%.6f", r.norm);
-                ImGui::TableNextColumn();
-                if (r.status == FileRow::Status::Scored) ImGui::Text("%+.3f", r.score);
-                ImGui::TableNextColumn();
-                draw_status_cell(r);
-                if (r.status == FileRow::Status::Failed) {
-                    ImGui::SameLine();
-                    ImGui::TextWrapped("%s", r.error.c_str());
-                }
-            }
-        }
-        ImGui::EndTable();
-    }
-    ImGui::EndChild();
+    const ProgressState& p = s.progress;
+    if (p.total == 0 || !pipeline_busy()) return;
+    const double elapsed = (emscripten_get_now() - p.started_ms) / 1000.0;
+    const double rate = elapsed > 0 ? static_cast<double>(p.done) / elapsed : 0;
+    const double left = rate > 0 ? static_cast<double>(p.total - p.done) / rate : 0;
+    char text[128];
+    std::snprintf(text, sizeof text, "%zu / %zu images   %.0f images/s   %.0f s left", p.done, p.total, rate, left);
+    ImGui::ProgressBar(p.total ? static_cast<float>(p.done) / static_cast<float>(p.total) : 0.0f,
+                       ImVec2(ImGui::GetContentRegionAvail().x - 90, 0), text);
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel", ImVec2(80, 0))) cancel_pipeline();
 }
 
 void draw_status_bar() {
-    const AppState& s = app();
-    const Counts c = count_rows();
-    char backend[64];
-    if (s.model.ready)
-        std::snprintf(backend, sizeof backend, "encoder: %s%s", s.model.backend.c_str(),
-                      s.model.backend == "wasm" ? (s.model.threads > 1 ? " (threads)" : " (1 thread)") : "");
-    else
-        std::snprintf(backend, sizeof backend, "encoder: not ready");
+    AppState& s = app();
     ImGui::Separator();
-    ImGui::Text("%s   |   %d files: %d scored, %d flagged, %d errors, %d waiting", backend,
-                static_cast<int>(s.rows.size()), c.scored, c.flagged, c.failed, c.queued);
+    if (s.model.ready) {
+        ImGui::Text("encoder: %s", s.model.backend.c_str());
+        if (s.model.backend == "wasm") {
+            ImGui::SameLine();
+            ImGui::Text(s.model.threads > 1 ? "(%d threads)" : "(%d thread)", s.model.threads);
+        }
+    } else {
+        ImGui::TextUnformatted("encoder: not ready");
+    }
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!s.model.ready);
+    if (s.model.webgpu_available && s.model.backend != "webgpu" && ImGui::SmallButton("use WebGPU")) switch_backend("webgpu");
+    if (s.model.backend != "wasm" && ImGui::SmallButton("use WASM")) switch_backend("wasm");
+    ImGui::EndDisabled();
+    std::size_t scored = 0, failed = 0, waiting = 0;
+    for (const FileRow& r : s.rows) {
+        if (r.status == FileRow::Status::Scored) ++scored;
+        else if (r.status == FileRow::Status::Failed) ++failed;
+        else if (r.status != FileRow::Status::Cancelled) ++waiting;
+    }
+    ImGui::SameLine(0, 20);
+    ImGui::Text("|  %zu files: %zu scored, %zu errors, %zu waiting", s.rows.size(), scored, failed, waiting);
+    if (!s.notice.empty()) {
+        ImGui::SameLine(0, 20);
+        ImGui::TextColored(kMuted, "|  %s", s.notice.c_str());
+    }
 }
 
 }  // namespace
@@ -169,11 +90,31 @@ void draw_ui(float width, float height) {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
     draw_toolbar();
-    const float status_height = ImGui::GetFrameHeightWithSpacing() + 4;
+    draw_progress();
+    const float status_height = ImGui::GetFrameHeightWithSpacing() + 6;
     ImGui::BeginChild("body", ImVec2(0, -status_height), false);
+    const float side = std::max(260.0f, std::min(340.0f, width * 0.24f));
+    ImGui::BeginChild("side", ImVec2(side, 0), true);
     draw_model_panel();
+    draw_threshold_panel();
+    draw_metrics_panel();
+    ImGui::EndChild();
     ImGui::SameLine();
+    ImGui::BeginChild("main", ImVec2(0, 0), false);
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float plots_h = std::max(220.0f, avail.y * 0.45f);
+    ImGui::BeginChild("histogram", ImVec2(avail.x * 0.42f, plots_h), true);
+    ImGui::TextColored(kMuted, "SCORES");
+    draw_histogram(ImGui::GetContentRegionAvail());
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("latent", ImVec2(0, plots_h), true);
+    draw_latent_plot(ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing()));
+    ImGui::EndChild();
+    ImGui::BeginChild("table", ImVec2(0, 0), true);
     draw_results_table();
+    ImGui::EndChild();
+    ImGui::EndChild();
     ImGui::EndChild();
     draw_status_bar();
     ImGui::End();

@@ -15,23 +15,42 @@ struct PendingFile {
     std::vector<std::uint8_t> bytes;
 };
 
+enum class Label { Unknown, Normal, Anomalous };
+
 struct FileRow {
-    enum class Status { Queued, Scoring, Scored, Failed };
-    std::string name;
+    enum class Status { Queued, Scoring, Scored, Failed, Cancelled };
+    std::string name;        // path as dropped (folder/file.png) or file name
+    std::string label_text;  // from the folder name or a labels CSV; "" when unknown
+    Label label = Label::Unknown;
     Status status = Status::Queued;
     std::string error;  // for Failed
     double norm = 0, score = 0;
-    bool flagged = false;
+    double pc[2] = {0, 0};       // PCA coordinates (the card's basis)
+    std::vector<float> latent;
+    std::vector<std::uint8_t> thumbnail;  // RGBA, kThumbnail x kThumbnail
+    unsigned texture = 0;                 // GL texture of the thumbnail, made when first drawn
 };
+constexpr int kThumbnail = 32;
 
 struct ModelState {
-    bool card_loaded = false;  // the card parsed and validated
-    bool ready = false;        // the encoder session exists and matches the card
+    bool card_loaded = false;  // a card is in use
+    bool ready = false;        // its encoder session exists and matches it
     stratum::ModelCard card;
-    std::string card_url;
-    std::string error;    // why the last load failed
-    std::string backend;  // "webgpu" or "wasm", as reported by ONNX Runtime Web
+    std::string source;        // where it came from (URL or dropped file names)
+    std::string error;         // why the last load failed (the previous model stays)
+    std::string backend;       // "webgpu" or "wasm", as ONNX Runtime Web reports it
     int threads = 1;
+    bool webgpu_available = false;
+};
+
+enum class ThresholdPreset { TrainingQuantile, MedianKMad, TopPercent, Manual };
+
+struct ThresholdState {
+    ThresholdPreset preset = ThresholdPreset::TrainingQuantile;
+    float quantile = 0.95f;  // training quantile
+    float k = 3.0f;          // median + k MAD
+    float percent = 5.0f;    // top percent of the current set
+    double value = 0.0;      // in calibrated-score units; flag when score >= value
 };
 
 // Preprocessed inputs on their way to the encoder, and the rows they belong to.
@@ -40,17 +59,44 @@ struct Batch {
     std::vector<float> tensor;  // rows.size() x C x H x W
 };
 
+struct ProgressState {
+    std::size_t total = 0, done = 0;  // files of the current wave (since the queue was last empty)
+    double started_ms = 0;
+};
+
+struct ViewState {
+    int plot = 0;             // 0 PCA, 1 strata
+    float zoom = 1.0f;
+    float pan[2] = {0, 0};    // in plot units
+    int selected = -1;        // row index
+    bool scroll_to_selected = false;
+    int hovered = -1;
+    std::vector<int> order;   // table order (sorted, filtered)
+    bool order_dirty = true;
+    char filter[128] = "";
+};
+
 struct AppState {
     ModelState model;
+    ThresholdState threshold;
+    ProgressState progress;
+    ViewState view;
     std::deque<PendingFile> pending;  // dropped, not yet decoded
     std::vector<FileRow> rows;        // every file, in drop order
     Batch filling;                    // being filled by the decoder
     bool encoder_busy = false;        // a batch is with ONNX Runtime Web
     int request_id = 0;
     Batch in_flight;
-    std::string status;               // one line for the status bar
+    std::string notice;               // one line for the status bar
 };
 
 AppState& app();
+
+// Scores of the scored rows, in row order (for thresholds and histograms).
+std::vector<double> scored_values();
+// Recomputes the threshold from its preset (not for Manual).
+void update_threshold();
+// Label from a folder or CSV label text: normal, anomalous or unknown.
+Label label_from_text(const std::string& text);
 
 }  // namespace web

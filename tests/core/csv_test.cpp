@@ -32,3 +32,25 @@ TEST_CASE("CSV numbers round-trip exactly", "[csv]") {
     CHECK(csv_number(NAN) == "nan");
     CHECK(csv_number(-INFINITY) == "-inf");
 }
+
+TEST_CASE("CSV parsing undoes the writer and reads what spreadsheets write", "[csv]") {
+    const std::vector<std::string> fields = {"a,b", "say \"hi\"", "two\nlines", "", " padded", "plain"};
+    const auto rows = parse_csv(csv_row(fields) + csv_row({"x", "y"}));
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0] == fields);
+    CHECK(rows[1] == std::vector<std::string>{"x", "y"});
+    CHECK(parse_csv("\xEF\xBB\xBF" "a,b\nc,d") == std::vector<std::vector<std::string>>{{"a", "b"}, {"c", "d"}});
+    CHECK(parse_csv("a\n\nb\n").size() == 2);  // blank lines are skipped
+    CHECK_THROWS_WITH(parse_csv("a,\"open\nb"), Catch::Contains("not closed"));
+    CHECK_THROWS_WITH(parse_csv("\"x\"y,z"), Catch::Contains("line 1: text after a closing quote"));
+}
+
+TEST_CASE("label CSV: file and label columns by name", "[csv]") {
+    const auto labels = parse_label_csv("id,label,filename\r\n1,normal,a.png\r\n2,anomalous,\"b,c.png\"\r\n");
+    REQUIRE(labels.size() == 2);
+    CHECK(labels[1].first == "b,c.png");
+    CHECK(labels[1].second == "anomalous");
+    CHECK_THROWS_WITH(parse_label_csv("file,class\na,b\n"), Catch::Contains("label column"));
+    CHECK_THROWS_WITH(parse_label_csv("file,label\na\n"), Catch::Contains("row 2 has too few fields"));
+    CHECK_THROWS_WITH(parse_label_csv(""), Catch::Contains("empty"));
+}

@@ -114,3 +114,11 @@ TEST_CASE("average ranks and Spearman's correlation", "[score]") {
     CHECK_THROWS_WITH(spearman({1, 2}, {3, 3}), Catch::Contains("constant"));
     CHECK_THROWS_WITH(spearman({1}, {2}), Catch::Contains("at least two"));
 }
+
+TEST_CASE("norms_at_score inverts the calibrated score", "[score]") {
+    const Calibration c = calibrate({1, 2, 3, 4, 5});
+    for (Direction d : {Direction::Higher, Direction::Lower, Direction::TwoSided})
+        for (double norm : norms_at_score(1.7, c, d)) CHECK(calibrated_score(norm, c, d) == Approx(1.7));
+    CHECK(norms_at_score(1.0, c, Direction::TwoSided).size() == 2);
+    CHECK(norms_at_score(1.0, c, Direction::Higher)[0] == Approx(3 + 1.4826));
+}

@@ -1,0 +1,125 @@
+// The left column: the model in use, the threshold and its presets, and metrics when labels are known.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "panels_internal.h"
+#include "roc.h"
+#include "score.h"
+
+namespace web {
+
+void draw_model_panel() {
+    const ModelState& m = app().model;
+    if (!ImGui::CollapsingHeader("Model", ImGuiTreeNodeFlags_DefaultOpen)) return;
+    if (!m.card_loaded) {
+        ImGui::TextWrapped("%s", m.error.empty() ? "loading..." : m.error.c_str());
+        return;
+    }
+    const stratum::ModelCard& c = m.card;
+    ImGui::TextWrapped("%s", c.name.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
+    ImGui::TextWrapped("%s", c.description.c_str());
+    ImGui::PopStyleColor();
+    ImGui::Text("input   %d x %d x %d, %s", c.input.width, c.input.height, c.input.channels,
+                stratum::fit_name(c.input.fit).c_str());
+    ImGui::Text("latent  %d values", c.latent_size);
+    ImGui::Text("score   ||z||, %s = anomalous", stratum::direction_name(c.direction).c_str());
+    ImGui::Text("calibration: %zu training images", c.calibration.count);
+    ImGui::Text("  median ||z|| %.4f, MAD %.4f", c.calibration.median, c.calibration.mad);
+    if (ImGui::TreeNode("Training")) {
+        ImGui::TextWrapped("data: %s", c.training.dataset.c_str());
+        std::string normal;
+        for (const std::string& n : c.training.normal_classes) normal += (normal.empty() ? "" : ", ") + n;
+        ImGui::TextWrapped("normal: %s", normal.empty() ? "(all)" : normal.c_str());
+        ImGui::Text("contamination %.0f %%", c.training.contamination * 100);
+        ImGui::Text("%lld images, seed %lld, preset %s", c.training.images_seen, c.training.seed, c.training.preset.c_str());
+        if (!c.training.commit.empty()) ImGui::Text("commit %s", c.training.commit.c_str());
+        ImGui::TreePop();
+    }
+    if (!m.error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kError);
+        ImGui::TextWrapped("%s", m.error.c_str());
+        ImGui::PopStyleColor();
+    }
+}
+
+void draw_threshold_panel() {
+    AppState& s = app();
+    if (!s.model.card_loaded || !ImGui::CollapsingHeader("Threshold", ImGuiTreeNodeFlags_DefaultOpen)) return;
+    ThresholdState& t = s.threshold;
+    bool changed = false;
+    int preset = static_cast<int>(t.preset);
+    changed |= ImGui::RadioButton("training quantile", &preset, 0);
+    if (preset == 0) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(-1);
+        changed |= ImGui::SliderFloat("##q", &t.quantile, 0.5f, 0.999f, "%.3f");
+    }
+    changed |= ImGui::RadioButton("median + k MAD", &preset, 1);
+    if (preset == 1) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(-1);
+        changed |= ImGui::SliderFloat("##k", &t.k, 0.5f, 10.0f, "k = %.1f");
+    }
+    changed |= ImGui::RadioButton("top percent of these images", &preset, 2);
+    if (preset == 2) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(-1);
+        changed |= ImGui::SliderFloat("##p", &t.percent, 0.5f, 50.0f, "%.1f %%");
+    }
+    changed |= ImGui::RadioButton("manual (drag the line)", &preset, 3);
+    t.preset = static_cast<ThresholdPreset>(preset);
+    if (changed) update_threshold();
+    std::size_t scored = 0, flagged = 0;
+    for (const FileRow& r : s.rows)
+        if (r.status == FileRow::Status::Scored) {
+            ++scored;
+            flagged += is_flagged(r);
+        }
+    ImGui::Text("threshold %.3f (score units)", t.value);
+    ImGui::TextColored(flagged ? kFlagged : kMuted, "%zu of %zu flagged", flagged, scored);
+}
+
+void draw_metrics_panel() {
+    const AppState& s = app();
+    std::vector<double> scores;
+    std::vector<bool> labels;
+    for (const FileRow& r : s.rows)
+        if (r.status == FileRow::Status::Scored && r.label != Label::Unknown) {
+            scores.push_back(r.score);
+            labels.push_back(r.label == Label::Anomalous);
+        }
+    if (!ImGui::CollapsingHeader("Labels and ROC", ImGuiTreeNodeFlags_DefaultOpen)) return;
+    const std::size_t anomalous = static_cast<std::size_t>(std::count(labels.begin(), labels.end(), true));
+    if (scores.empty() || anomalous == 0 || anomalous == scores.size()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
+        ImGui::TextWrapped("Needs labelled images of both kinds: drop folders named normal/ and anomalous/, "
+                           "or a CSV with file and label columns.");
+        ImGui::PopStyleColor();
+        return;
+    }
+    const double area = stratum::auroc(scores, labels);
+    const stratum::Confusion c = stratum::confusion_at(scores, labels, s.threshold.value);
+    ImGui::Text("AUROC %.4f  (%zu normal, %zu anomalous)", area, scores.size() - anomalous, anomalous);
+    auto show = [](double v) { return std::isnan(v) ? std::string("n/a") : std::to_string(v).substr(0, 5); };
+    ImGui::Text("precision %s  recall %s  F1 %s", show(c.precision()).c_str(), show(c.recall()).c_str(), show(c.f1()).c_str());
+    const std::vector<stratum::RocPoint> curve = stratum::roc_curve(scores, labels);
+    const float side = std::min(ImGui::GetContentRegionAvail().x, 200.0f);
+    const ImVec2 p0 = ImGui::GetCursorScreenPos(), p1(p0.x + side, p0.y + side);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p0, p1, IM_COL32(25, 25, 32, 255));
+    dl->AddLine(ImVec2(p0.x, p1.y), ImVec2(p1.x, p0.y), IM_COL32(90, 90, 100, 255));
+    for (std::size_t i = 1; i < curve.size(); ++i)
+        dl->AddLine(ImVec2(p0.x + static_cast<float>(curve[i - 1].fpr) * side, p1.y - static_cast<float>(curve[i - 1].tpr) * side),
+                    ImVec2(p0.x + static_cast<float>(curve[i].fpr) * side, p1.y - static_cast<float>(curve[i].tpr) * side),
+                    IM_COL32(120, 200, 255, 255), 2.0f);
+    const double fpr = c.fp + c.tn ? static_cast<double>(c.fp) / (c.fp + c.tn) : 0;
+    const double tpr = c.tp + c.fn ? static_cast<double>(c.tp) / (c.tp + c.fn) : 0;
+    dl->AddCircleFilled(ImVec2(p0.x + static_cast<float>(fpr) * side, p1.y - static_cast<float>(tpr) * side), 4,
+                        IM_COL32(240, 110, 90, 255));
+    ImGui::Dummy(ImVec2(side, side));
+    ImGui::TextColored(kMuted, "false positive rate ->");
+}
+
+}  // namespace web

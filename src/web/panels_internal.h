@@ -1,0 +1,24 @@
+// Shared by the panel files: colours and the small helpers every panel uses.
+#pragma once
+#include <imgui.h>
+
+#include "state.h"
+
+namespace web {
+
+inline const ImVec4 kFlagged(0.95f, 0.45f, 0.35f, 1.0f);
+inline const ImVec4 kNormalColor(0.55f, 0.85f, 0.55f, 1.0f);
+inline const ImVec4 kMuted(0.6f, 0.6f, 0.65f, 1.0f);
+inline const ImVec4 kError(1.0f, 0.55f, 0.3f, 1.0f);
+
+inline bool is_flagged(const FileRow& r) { return r.status == FileRow::Status::Scored && r.score >= app().threshold.value; }
+
+void draw_model_panel();
+void draw_threshold_panel();
+void draw_metrics_panel();
+void draw_results_table();
+void draw_histogram(ImVec2 size);
+void draw_latent_plot(ImVec2 size);
+void select_row(int row, bool scroll_table);
+
+}  // namespace web
