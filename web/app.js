@@ -236,6 +236,7 @@ try {
   globalThis.stratum = {
     results: () => JSON.parse(app.UTF8ToString(app._stratum_results_json())),
     csv: () => app.UTF8ToString(app._stratum_results_csv()),
+    ui: () => JSON.parse(app.UTF8ToString(app._stratum_ui_marks_json())),
     addFiles,
     loadModelFromUrl,
   };

@@ -8,6 +8,7 @@
 #include "point_renderer.h"
 #include "roc.h"
 #include "score.h"
+#include "ui_marks.h"
 
 namespace web {
 namespace {
@@ -38,6 +39,7 @@ void draw_histogram(ImVec2 size) {
     const ImVec2 p0 = ImGui::GetCursorScreenPos(), p1(p0.x + size.x, p0.y + size.y);
     dl->AddRectFilled(p0, p1, IM_COL32(25, 25, 32, 255));
     ImGui::InvisibleButton("histogram", size);
+    mark_item("histogram");
     if (values.empty()) {
         dl->AddText(ImVec2(p0.x + 10, p0.y + 10), IM_COL32(150, 150, 160, 255), "score histogram (no scores yet)");
         return;

@@ -8,6 +8,7 @@
 #include "ort_bridge.h"
 #include "panels_internal.h"
 #include "pipeline.h"
+#include "ui_marks.h"
 
 namespace web {
 namespace {
@@ -28,6 +29,7 @@ void draw_toolbar() {
     ImGui::SameLine();
     ImGui::BeginDisabled(s.rows.empty());
     if (ImGui::Button("Export CSV")) download_text("stratum-scores.csv", "text/csv", results_csv());
+    mark_item("export_csv");
     ImGui::SameLine();
     if (ImGui::Button("Export latents")) download_text("stratum-latents.tsv", "text/tab-separated-values", latents_tsv());
     ImGui::SameLine();

@@ -1,0 +1,151 @@
+// End to end with a model trained and exported by stratum: swap it into the page, drop real and bad
+// images plus a labels CSV, and check every score against `stratum score` (libtorch, same file);
+// drag the threshold; download the CSV; and check that no request left the page's origin.
+// Env: STRATUM, IMAGE_FIXTURES, SHARED_DATA, STRATUM_SITE, STRATUM_ARTIFACTS, WORK.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve, basename } from 'node:path';
+import { serveSite, launchChromium, dropFiles, waitForResults } from './browser.mjs';
+
+const { STRATUM, IMAGE_FIXTURES, SHARED_DATA, WORK } = process.env;
+const site = resolve(process.env.STRATUM_SITE || 'build-web/site');
+const artifacts = resolve(process.env.STRATUM_ARTIFACTS || 'test-artifacts');
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+let server, browser, images, model, expected;
+
+function parseCsv(text) {
+  // The CLI's CSV has no embedded newlines for these file names; quoted commas are handled.
+  const lines = text.trim().split(/\r?\n/);
+  const split = (line) => line.match(/("([^"]|"")*"|[^,]*)(,|$)/g).slice(0, -1)
+    .map((f) => f.replace(/,$/, '').replace(/^"(.*)"$/, '$1').replace(/""/g, '"'));
+  const header = split(lines[0]);
+  return lines.slice(1).map((line) => Object.fromEntries(split(line).map((v, i) => [header[i], v])));
+}
+
+before(async () => {
+  rmSync(WORK, { recursive: true, force: true });
+  images = join(WORK, 'images');
+  mkdirSync(images, { recursive: true });
+  // Real images (CIFAR-10 JPEG copy and PBC blood cells), a synthetic one, and two bad files.
+  const cifar = ['test/cat/0010.jpg', 'test/ship/0011.jpg', 'test/airplane/0012.jpg', 'test/frog/0013.jpg'];
+  run('tar', ['xzf', join(SHARED_DATA, 'cifar10', 'cifar10-jpg.tar.gz'), '-C', WORK, ...cifar]);
+  run('tar', ['xzf', join(SHARED_DATA, 'pbc', 'pbc-png64.tar.gz'), '-C', WORK, '--wildcards', './neutrophil/BNE_10*.png']);
+  cifar.forEach((f, i) => writeFileSync(join(images, `cifar_${i}_${basename(f)}`), readFileSync(join(WORK, f))));
+  readdirSync(join(WORK, 'neutrophil')).sort().slice(0, 4)
+    .forEach((f) => writeFileSync(join(images, `pbc_${f}`), readFileSync(join(WORK, 'neutrophil', f))));
+  writeFileSync(join(images, 'truncated.jpg'), readFileSync(join(images, `cifar_0_0010.jpg`)).subarray(0, 300));
+  writeFileSync(join(images, 'notes.png'), 'not an image\n');
+
+  // A model trained and exported by stratum (tiny, on synthetic data: only its numbers matter here).
+  run(IMAGE_FIXTURES, ['folder', join(WORK, 'data'), '1', '32', '32']);
+  run(STRATUM, ['train', '--data', join(WORK, 'data'), '--out', join(WORK, 'run'), '--size', '32', '--fmap-base', '32',
+    '--fmap-max', '8', '--latent', '12', '--batch', '8', '--images', '160', '--threads', '2']);
+  run(STRATUM, ['export', join(WORK, 'run'), '--name', 'e2e-model']);
+  model = join(WORK, 'run', 'export');
+  try {
+    run(STRATUM, ['score', join(model, 'encoder.onnx'), images, '--csv', join(WORK, 'cli.csv'), '--threads', '2']);
+  } catch (error) {
+    assert.equal(error.status, 1, 'stratum score exits 1 when some files could not be read');
+  }
+  expected = new Map(parseCsv(readFileSync(join(WORK, 'cli.csv'), 'utf8')).map((r) => [basename(r.file), r]));
+  assert.equal(expected.size, 10);
+
+  mkdirSync(artifacts, { recursive: true });
+  server = await serveSite(site);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.close();
+});
+
+test('the page agrees with stratum score, and everything stays on its origin', async () => {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(server.url + '?backend=wasm');
+  await page.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().ready, null, { timeout: 60000 });
+  await page.screenshot({ path: join(artifacts, 'tool-1-start.png') });
+
+  // A bad model first: a card whose graph is not ONNX. The tiny model stays in use.
+  await dropFiles(page, [{ name: 'broken.onnx', bytes: Buffer.from('not onnx') },
+    { name: 'broken.json', bytes: readFileSync(join(model, 'encoder.json')) }]);
+  await page.waitForFunction(() => globalThis.stratum.results().model_error !== '', null, { timeout: 30000 });
+  let state = await page.evaluate(() => globalThis.stratum.results());
+  assert.equal(state.model, 'tiny-test-encoder');
+  assert.match(state.model_error, /broken/);
+
+  // Swap in the exported model.
+  await dropFiles(page, [{ name: 'encoder.onnx', bytes: readFileSync(join(model, 'encoder.onnx')) },
+    { name: 'encoder.json', bytes: readFileSync(join(model, 'encoder.json')) }]);
+  await page.waitForFunction(() => globalThis.stratum.results().model === 'e2e-model', null, { timeout: 30000 });
+
+  // Images, then labels: the CIFAR ones "anomalous", the blood cells "normal".
+  const files = readdirSync(images).sort().map((name) => ({ name, bytes: readFileSync(join(images, name)) }));
+  await dropFiles(page, files);
+  state = await waitForResults(page, files.length);
+  const labels = 'file,label\n' + files.map((f) => `${f.name},${f.name.startsWith('cifar') ? 'anomalous' : 'normal'}`).join('\n');
+  await dropFiles(page, [{ name: 'labels.csv', bytes: Buffer.from(labels) }]);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(artifacts, 'tool-2-scored.png') });
+
+  state = await page.evaluate(() => globalThis.stratum.results());
+  let compared = 0;
+  for (const row of state.rows) {
+    const cli = expected.get(row.name);
+    assert.ok(cli, `${row.name} missing from stratum score's CSV`);
+    if (cli.error) {
+      assert.equal(row.status, 'failed');
+      assert.equal(row.error, cli.error, 'the page and the CLI give the same reason');
+      continue;
+    }
+    assert.equal(row.status, 'scored', `${row.name}: ${row.error}`);
+    assert.ok(Math.abs(row.norm - Number(cli.norm)) <= 1e-4, `${row.name}: page norm ${row.norm}, CLI ${cli.norm}`);
+    assert.ok(Math.abs(row.score - Number(cli.score)) <= 1e-4, `${row.name}: page score ${row.score}, CLI ${cli.score}`);
+    compared++;
+  }
+  assert.equal(compared, 8);
+  assert.ok(state.rows.every((r) => r.label === (r.name.startsWith('cifar') ? 'anomalous' : 'normal')));
+
+  // Drag the threshold to the middle of the histogram: the flagged count follows it.
+  const box = (await page.evaluate(() => globalThis.stratum.ui())).histogram;
+  await page.mouse.move(box[0] + 5, (box[1] + box[3]) / 2);
+  await page.mouse.down();
+  await page.mouse.move((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForTimeout(200);
+  const dragged = await page.evaluate(() => globalThis.stratum.results());
+  assert.notEqual(dragged.threshold, state.threshold, 'the drag moved the threshold');
+  const scores = dragged.rows.filter((r) => r.status === 'scored').map((r) => r.score);
+  assert.equal(dragged.flagged, scores.filter((s) => s >= dragged.threshold).length);
+  assert.ok(dragged.flagged > 0 && dragged.flagged < scores.length, `flagged ${dragged.flagged} of ${scores.length}`);
+  await page.screenshot({ path: join(artifacts, 'tool-3-threshold.png') });
+
+  // Export CSV through the button: the browser downloads what the page shows.
+  const button = (await page.evaluate(() => globalThis.stratum.ui())).export_csv;
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.mouse.click((button[0] + button[2]) / 2, (button[1] + button[3]) / 2)]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  const exported = parseCsv(csv);
+  assert.equal(exported.length, files.length);
+  for (const row of exported) {
+    const shown = dragged.rows.find((r) => r.name === row.file);
+    if (shown.status === 'failed') {
+      assert.equal(row.verdict, 'error');
+      continue;
+    }
+    assert.equal(Number(row.norm), shown.norm);
+    assert.equal(row.verdict, shown.flagged ? 'anomalous' : 'normal');
+    assert.equal(row.label, shown.label);
+  }
+
+  // Privacy: every request went to the page's own origin (blob: and data: never leave the machine).
+  const origin = new URL(server.url).origin;
+  const foreign = requests.filter((url) => !url.startsWith(origin) && !/^(blob|data):/.test(url));
+  assert.deepEqual(foreign, []);
+  await context.close();
+});
