@@ -8,6 +8,7 @@
 #include "error.h"
 #include "evaluate.h"
 #include "export.h"
+#include "report.h"
 #include "run_files.h"
 #include "score_command.h"
 #include "split_command.h"
@@ -201,6 +202,14 @@ int main(int argc, char** argv) {
     sp->add_option("out", split_options.out, "New folder: OUT/train/<class>, OUT/test/<class>")->required();
     sp->add_option("--test", split_options.test_fraction, "Share of files in the test split")->capture_default_str();
 
+    train::ReportOptions report_options;
+    CLI::App* rp = app.add_subcommand("report", "Tables and plots from finished study cells.");
+    rp->footer("Writes OUT/tables.md (AUROC per class, width and contamination for every score, mean and sd over\n"
+               "seeds) and, with gnuplot installed, PNG plots: AUROC against contamination and along training,\n"
+               "norm histograms and ROC curves per cell.");
+    rp->add_option("studies", report_options.study_dirs, "Study output folders (studies/out/<name>)")->required();
+    rp->add_option("--out", report_options.out_dir, "Output folder")->capture_default_str();
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (app.got_subcommand("train")) {
@@ -229,6 +238,8 @@ int main(int argc, char** argv) {
                 std::printf("  %-15s AUROC %.4f   %s\n", s.name.c_str(), s.auroc, s.description.c_str());
             std::printf("  Spearman(norm, brightness) within normal images: %+.3f\n", r.spearman_norm_brightness_normal);
             if (!eval_out.empty()) train::write_file_atomic(eval_out, train::eval_to_json(eval_options, r));
+        } else if (app.got_subcommand("report")) {
+            std::cout << train::write_report(report_options);
         } else if (app.got_subcommand("split")) {
             return cli::run_split(split_options);
         } else if (app.got_subcommand("study")) {

@@ -164,13 +164,17 @@ EvalResult evaluate_run(const EvalOptions& o) {
         combined.push_back(0.9 * s.feature[i] + 0.1 * s.reconstruction[i]);
     }
     const int bins = o.histogram_bins;
+    const std::vector<double> pca = pca_pixel_error(train_set, test_set);
+    result.samples.anomalous = labels;
+    for (const ImageSource& src : test_set.sources) result.samples.files.push_back(src.location);
+    result.samples.scores = {s.norm, deviation, s.reconstruction, s.feature, combined, pca, s.brightness};
     result.scores.push_back(summarise("norm", "||E(x)||, larger = anomalous (the paper's cue)", s.norm, labels, bins));
     result.scores.push_back(summarise("norm_deviation", "|norm - training median| / training MAD", deviation, labels, bins));
     result.scores.push_back(summarise("reconstruction", "mean |x - G_ema(E(x))|", s.reconstruction, labels, bins));
     result.scores.push_back(summarise("feature", "mean |f(x) - f(G_ema(E(x)))|, f = D's 4x4 features", s.feature, labels, bins));
     result.scores.push_back(summarise("combined", "0.9 feature + 0.1 reconstruction", combined, labels, bins));
-    result.scores.push_back(summarise("pca_pixels", "PCA reconstruction error on pixels (non-deep baseline)",
-                                      pca_pixel_error(train_set, test_set), labels, bins));
+    result.scores.push_back(summarise("pca_pixels", "PCA reconstruction error on pixels (non-deep baseline)", pca,
+                                      labels, bins));
     result.scores.push_back(summarise("brightness", "mean pixel value (non-deep baseline)", s.brightness, labels, bins));
     std::vector<double> normal_norm, normal_bright;
     for (std::size_t i = 0; i < labels.size(); ++i)
@@ -197,7 +201,10 @@ std::string eval_to_json(const EvalOptions& o, const EvalResult& r) {
                           {"training_norm_mad", r.training_norm_mad},
                           {"spearman_norm_brightness_normal", r.spearman_norm_brightness_normal},
                           {"skipped", r.skipped},
-                          {"scores", scores}}
+                          {"scores", scores},
+                          {"samples", {{"files", r.samples.files},
+                                       {"anomalous", r.samples.anomalous},
+                                       {"scores", r.samples.scores}}}}
                .dump(1) + "\n";
 }
 
@@ -220,6 +227,12 @@ EvalResult eval_from_json(const std::string& text) {
             x.normal = histogram_from(s.at("histogram_normal"));
             x.anomalous = histogram_from(s.at("histogram_anomalous"));
             r.scores.push_back(x);
+        }
+        if (j.contains("samples")) {
+            const nlohmann::json& smp = j.at("samples");
+            r.samples.files = smp.at("files").get<std::vector<std::string>>();
+            r.samples.anomalous = smp.at("anomalous").get<std::vector<bool>>();
+            r.samples.scores = smp.at("scores").get<std::vector<std::vector<double>>>();
         }
         return r;
     } catch (const nlohmann::json::exception& e) {

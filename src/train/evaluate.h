@@ -22,6 +22,12 @@ struct EvalOptions {
     bool quiet = false;
 };
 
+struct EvalSamples {
+    std::vector<std::string> files;
+    std::vector<bool> anomalous;
+    std::vector<std::vector<double>> scores;  // one vector per score, in EvalResult::scores order
+};
+
 struct ScoreResult {
     std::string name;         // norm, norm_deviation, reconstruction, feature, combined, pca_pixels, brightness
     std::string description;
@@ -36,6 +42,7 @@ struct EvalResult {
     double spearman_norm_brightness_normal = 0;  // within normal test images
     double training_norm_median = 0, training_norm_mad = 0;
     std::vector<std::string> skipped;
+    EvalSamples samples;  // per test image: file, label and every score (for ROC curves)
 };
 
 EvalResult evaluate_run(const EvalOptions& options);

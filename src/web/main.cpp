@@ -21,20 +21,12 @@ GLFWwindow* g_window = nullptr;
 EM_JS(double, device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
 EM_JS(int, browser_width, (), { return Math.round(window.innerWidth * (window.devicePixelRatio || 1)); });
 EM_JS(int, browser_height, (), { return Math.round(window.innerHeight * (window.devicePixelRatio || 1)); });
-EM_JS(void, keep_canvas_css_size, (), {
-    const canvas = document.getElementById('canvas');
-    canvas.style.width = window.innerWidth + 'px';
-    canvas.style.height = window.innerHeight + 'px';
-});
 
 void fit_canvas_to_window() {
     const int w = browser_width(), h = browser_height();
     int current_w = 0, current_h = 0;
     glfwGetWindowSize(g_window, &current_w, &current_h);
-    if (w != current_w || h != current_h) {
-        glfwSetWindowSize(g_window, w, h);
-        keep_canvas_css_size();
-    }
+    if (w != current_w || h != current_h) glfwSetWindowSize(g_window, w, h);  // web/style.css keeps the CSS size
 }
 
 void frame() {

@@ -50,7 +50,7 @@ void draw_histogram(ImVec2 size) {
     lo -= pad, hi += pad;
     const stratum::Histogram h = stratum::histogram(values, lo, hi, 40);
     const std::size_t peak = std::max<std::size_t>(1, *std::max_element(h.counts.begin(), h.counts.end()));
-    const float plot_h = size.y - 22, bw = size.x / static_cast<float>(h.counts.size());
+    const float plot_h = size.y - px(22), bw = size.x / static_cast<float>(h.counts.size());
     auto x_of = [&](double v) { return p0.x + static_cast<float>((v - lo) / (hi - lo)) * size.x; };
     for (std::size_t i = 0; i < h.counts.size(); ++i) {
         const float x = p0.x + bw * static_cast<float>(i);
@@ -72,7 +72,7 @@ void draw_histogram(ImVec2 size) {
     for (double v : values) flagged += v >= s.threshold.value;
     char label[96];
     std::snprintf(label, sizeof label, "threshold %.3f: %zu of %zu flagged", s.threshold.value, flagged, values.size());
-    dl->AddText(ImVec2(p0.x + 6, p1.y - 18), IM_COL32(230, 230, 235, 255), label);
+    dl->AddText(ImVec2(p0.x + px(6), p1.y - px(18)), IM_COL32(230, 230, 235, 255), label);
     std::snprintf(label, sizeof label, "%.2f", lo);
     dl->AddText(ImVec2(p0.x + 6, p0.y + 4), IM_COL32(140, 140, 150, 255), label);
     std::snprintf(label, sizeof label, "%.2f", hi);
@@ -125,7 +125,7 @@ void draw_latent_plot(ImVec2 size) {
         if (r.status != FileRow::Status::Scored) continue;
         float xy[2];
         position(r.pc[0], r.pc[1], r.norm, xy);
-        const float kind = static_cast<int>(i) == v.selected ? 3.0f : (is_flagged(r) ? 2.0f : 1.0f);
+        const float kind = r.selected ? 3.0f : (is_flagged(r) ? 2.0f : 1.0f);
         points.push_back({xy[0], xy[1], ramp_value(r.score, s.threshold.value), kind});
         point_row.push_back(static_cast<int>(i));
         b.add(xy[0], xy[1]);
@@ -141,8 +141,8 @@ void draw_latent_plot(ImVec2 size) {
     t.scale[1] = 1.0f / (extent * std::max(1.0f / aspect, 1.0f));
     t.offset[0] = -cx * t.scale[0];
     t.offset[1] = -cy * t.scale[1];
-    const float dpr = ImGui::GetIO().DisplayFramebufferScale.x;
-    const unsigned texture = g_renderer.render(static_cast<int>(size.x * dpr), static_cast<int>(size.y * dpr), points, t, 7.0f * dpr);
+    // The UI is laid out in canvas (device) pixels, so the plot texture matches the screen one to one.
+    const unsigned texture = g_renderer.render(static_cast<int>(size.x), static_cast<int>(size.y), points, t, px(7.0f));
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture)), size, ImVec2(0, 1), ImVec2(1, 0));
     auto to_screen = [&](float x, float y) {
@@ -166,10 +166,41 @@ void draw_latent_plot(ImVec2 size) {
         v.pan[0] -= io.MouseDelta.x / size.x * 2 / t.scale[0];
         v.pan[1] += io.MouseDelta.y / size.y * 2 / t.scale[1];
     }
+    // Left-drag draws a box; on release every scored point inside it is selected.
+    if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+        v.box_selecting = true;
+        v.box_start[0] = io.MousePos.x, v.box_start[1] = io.MousePos.y;
+    }
+    if (v.box_selecting) {
+        const ImVec2 a(std::min(v.box_start[0], io.MousePos.x), std::min(v.box_start[1], io.MousePos.y));
+        const ImVec2 c(std::max(v.box_start[0], io.MousePos.x), std::max(v.box_start[1], io.MousePos.y));
+        const bool is_box = c.x - a.x > px(4) || c.y - a.y > px(4);
+        if (is_box) {
+            dl->AddRectFilled(a, c, IM_COL32(120, 170, 255, 40));
+            dl->AddRect(a, c, IM_COL32(120, 170, 255, 200));
+        }
+        if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+            v.box_selecting = false;
+            if (is_box) {
+                select_row(-1, false);
+                int last = -1;
+                for (std::size_t k = 0; k < points.size(); ++k) {
+                    if (point_row[k] < 0) continue;
+                    const ImVec2 q = to_screen(points[k].x, points[k].y);
+                    if (q.x >= a.x && q.x <= c.x && q.y >= a.y && q.y <= c.y) {
+                        s.rows[static_cast<std::size_t>(point_row[k])].selected = true;
+                        last = point_row[k];
+                    }
+                }
+                v.selected = last;
+                v.scroll_to_selected = last >= 0;
+            }
+        }
+    }
     // Nearest scored point under the mouse: tooltip with thumbnail; click selects its row.
-    if (hovered) {
+    if (hovered && !v.box_selecting) {
         int best = -1;
-        float best_d = 64.0f;  // squared pixels
+        float best_d = px(8) * px(8);  // squared pixels
         for (std::size_t k = 0; k < points.size(); ++k) {
             if (point_row[k] < 0) continue;
             const ImVec2 q = to_screen(points[k].x, points[k].y);
@@ -179,13 +210,13 @@ void draw_latent_plot(ImVec2 size) {
         if (best >= 0) {
             FileRow& r = s.rows[static_cast<std::size_t>(best)];
             ImGui::BeginTooltip();
-            if (r.texture) ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(r.texture)), ImVec2(64, 64));
+            if (r.texture) ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(r.texture)), ImVec2(px(64), px(64)));
             ImGui::Text("%s\n||z|| %.5f   score %+.3f", r.name.c_str(), r.norm, r.score);
             ImGui::EndTooltip();
-            if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) select_row(best, true);
+            if (ImGui::IsMouseReleased(ImGuiMouseButton_Left)) select_row(best, true);
         }
     }
-    ImGui::TextColored(kMuted, "grey: training sample from the card   wheel: zoom   right-drag: pan   click: select");
+    ImGui::TextColored(kMuted, "grey: training sample   wheel: zoom   right-drag: pan   click or drag a box: select");
 }
 
 }  // namespace web

@@ -105,7 +105,7 @@ void draw_metrics_panel() {
     auto show = [](double v) { return std::isnan(v) ? std::string("n/a") : std::to_string(v).substr(0, 5); };
     ImGui::Text("precision %s  recall %s  F1 %s", show(c.precision()).c_str(), show(c.recall()).c_str(), show(c.f1()).c_str());
     const std::vector<stratum::RocPoint> curve = stratum::roc_curve(scores, labels);
-    const float side = std::min(ImGui::GetContentRegionAvail().x, 200.0f);
+    const float side = std::min(ImGui::GetContentRegionAvail().x, px(200.0f));
     const ImVec2 p0 = ImGui::GetCursorScreenPos(), p1(p0.x + side, p0.y + side);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(p0, p1, IM_COL32(25, 25, 32, 255));

@@ -70,6 +70,8 @@ void release_thumbnails() {
 }
 
 void select_row(int row, bool scroll_table) {
+    for (FileRow& r : app().rows) r.selected = false;
+    if (row >= 0) app().rows[static_cast<std::size_t>(row)].selected = true;
     app().view.selected = row;
     app().view.scroll_to_selected = scroll_table;
 }
@@ -77,7 +79,7 @@ void select_row(int row, bool scroll_table) {
 void draw_results_table() {
     AppState& s = app();
     ViewState& v = s.view;
-    ImGui::SetNextItemWidth(260);
+    ImGui::SetNextItemWidth(px(260));
     if (ImGui::InputTextWithHint("##filter", "filter by name", v.filter, sizeof v.filter)) v.order_dirty = true;
     ImGui::SameLine();
     ImGui::TextColored(kMuted, "%zu shown of %zu", v.order.size(), s.rows.size());
@@ -93,12 +95,12 @@ void draw_results_table() {
                                   ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable | ImGuiTableFlags_SizingStretchProp;
     if (!ImGui::BeginTable("files", 6, flags)) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort, 36, kThumb);
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort, px(36), kThumb);
     ImGui::TableSetupColumn("file", ImGuiTableColumnFlags_WidthStretch, 3.0f, kFile);
-    ImGui::TableSetupColumn("||z||", ImGuiTableColumnFlags_WidthFixed, 80, kNorm);
-    ImGui::TableSetupColumn("score", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending, 70, kScore);
+    ImGui::TableSetupColumn("||z||", ImGuiTableColumnFlags_WidthFixed, px(80), kNorm);
+    ImGui::TableSetupColumn("score", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending, px(70), kScore);
     ImGui::TableSetupColumn("verdict / error", ImGuiTableColumnFlags_WidthStretch, 3.0f, kVerdict);
-    ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, 80, kLabel);
+    ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, px(80), kLabel);
     ImGui::TableHeadersRow();
     ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs();
     if (v.order_dirty || (specs && specs->SpecsDirty)) {
@@ -106,10 +108,10 @@ void draw_results_table() {
         if (specs) specs->SpecsDirty = false;
         v.order_dirty = false;
     }
-    const float row_height = 34.0f;
+    const float row_height = px(34.0f);
     if (v.scroll_to_selected) {
         const auto it = std::find(v.order.begin(), v.order.end(), v.selected);
-        if (it != v.order.end()) ImGui::SetScrollY(static_cast<float>(it - v.order.begin()) * row_height - 60.0f);
+        if (it != v.order.end()) ImGui::SetScrollY(static_cast<float>(it - v.order.begin()) * row_height - px(60.0f));
         v.scroll_to_selected = false;
     }
     ImGuiListClipper clipper;
@@ -122,10 +124,12 @@ void draw_results_table() {
             ImGui::TableNextColumn();
             ImGui::PushID(i);
             if (const unsigned t = texture_for(r))
-                ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(t)), ImVec2(30, 30));
+                ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(t)), ImVec2(px(30), px(30)));
             ImGui::TableNextColumn();
-            if (ImGui::Selectable(r.name.c_str(), v.selected == i, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, 30)))
-                select_row(i, false);
+            if (ImGui::Selectable(r.name.c_str(), r.selected, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, px(30)))) {
+                if (ImGui::GetIO().KeyCtrl) r.selected = !r.selected;
+                else select_row(i, false);
+            }
             if (ImGui::IsItemHovered()) v.hovered = i;
             ImGui::TableNextColumn();
             if (r.status == FileRow::Status::Scored) ImGui::Text("%.5f", r.norm);

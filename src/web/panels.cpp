@@ -24,6 +24,8 @@ void draw_toolbar() {
     if (ImGui::Button("Open folder...")) open_folder_picker();
     ImGui::SameLine();
     if (ImGui::Button("Demo")) load_demo();
+    mark_item("demo");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("24 blood-cell images shipped with the page (PBC, CC BY 4.0)");
     ImGui::SameLine();
     if (ImGui::Button("Load model...")) open_model_picker();
     ImGui::SameLine();
@@ -47,9 +49,9 @@ void draw_progress() {
     char text[128];
     std::snprintf(text, sizeof text, "%zu / %zu images   %.0f images/s   %.0f s left", p.done, p.total, rate, left);
     ImGui::ProgressBar(p.total ? static_cast<float>(p.done) / static_cast<float>(p.total) : 0.0f,
-                       ImVec2(ImGui::GetContentRegionAvail().x - 90, 0), text);
+                       ImVec2(ImGui::GetContentRegionAvail().x - px(90), 0), text);
     ImGui::SameLine();
-    if (ImGui::Button("Cancel", ImVec2(80, 0))) cancel_pipeline();
+    if (ImGui::Button("Cancel", ImVec2(px(80), 0))) cancel_pipeline();
 }
 
 void draw_status_bar() {
@@ -95,7 +97,7 @@ void draw_ui(float width, float height) {
     draw_progress();
     const float status_height = ImGui::GetFrameHeightWithSpacing() + 6;
     ImGui::BeginChild("body", ImVec2(0, -status_height), false);
-    const float side = std::max(260.0f, std::min(340.0f, width * 0.24f));
+    const float side = std::max(px(260.0f), std::min(px(340.0f), width * 0.24f));
     ImGui::BeginChild("side", ImVec2(side, 0), true);
     draw_model_panel();
     draw_threshold_panel();
@@ -104,7 +106,7 @@ void draw_ui(float width, float height) {
     ImGui::SameLine();
     ImGui::BeginChild("main", ImVec2(0, 0), false);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float plots_h = std::max(220.0f, avail.y * 0.45f);
+    const float plots_h = std::max(px(220.0f), avail.y * 0.45f);
     ImGui::BeginChild("histogram", ImVec2(avail.x * 0.42f, plots_h), true);
     ImGui::TextColored(kMuted, "SCORES");
     draw_histogram(ImGui::GetContentRegionAvail());

@@ -11,6 +11,9 @@ inline const ImVec4 kNormalColor(0.55f, 0.85f, 0.55f, 1.0f);
 inline const ImVec4 kMuted(0.6f, 0.6f, 0.65f, 1.0f);
 inline const ImVec4 kError(1.0f, 0.55f, 0.3f, 1.0f);
 
+// Layout sizes are written for a 15 px font; px() scales them with the font (high-DPI screens).
+inline float px(float v) { return v * ImGui::GetFontSize() / 15.0f; }
+
 inline bool is_flagged(const FileRow& r) { return r.status == FileRow::Status::Scored && r.score >= app().threshold.value; }
 
 void draw_model_panel();

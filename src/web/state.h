@@ -29,6 +29,7 @@ struct FileRow {
     std::vector<float> latent;
     std::vector<std::uint8_t> thumbnail;  // RGBA, kThumbnail x kThumbnail
     unsigned texture = 0;                 // GL texture of the thumbnail, made when first drawn
+    bool selected = false;                // in the table and the plots
 };
 constexpr int kThumbnail = 32;
 
@@ -68,8 +69,10 @@ struct ViewState {
     int plot = 0;             // 0 PCA, 1 strata
     float zoom = 1.0f;
     float pan[2] = {0, 0};    // in plot units
-    int selected = -1;        // row index
+    int selected = -1;        // the row last selected (the table scrolls to it)
     bool scroll_to_selected = false;
+    bool box_selecting = false;  // left-drag on the plot
+    float box_start[2] = {0, 0};
     int hovered = -1;
     std::vector<int> order;   // table order (sorted, filtered)
     bool order_dirty = true;

@@ -1,6 +1,7 @@
 // Shared by the end-to-end tests: serve the built site on 127.0.0.1 with its headers, and start
 // Debian's chromium through playwright-core with flags that work on a machine without a network.
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -30,6 +31,21 @@ export async function launchChromium() {
       '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu'],
     // playwright gives every launch a fresh, empty profile of its own (no --user-data-dir needed).
   });
+}
+
+// The fixture every browser test starts from: the site served, chromium started, the artefact folder made.
+export async function startSession(siteDir, artifactsDir) {
+  mkdirSync(artifactsDir, { recursive: true });
+  const server = await serveSite(siteDir);
+  const browser = await launchChromium();
+  return {
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      server.close();
+    },
+  };
 }
 
 // Drops files on the page as a user would: a DataTransfer with File objects and a drop event.

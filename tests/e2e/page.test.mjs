@@ -8,11 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { serveSite, launchChromium, dropFiles, waitForResults } from './browser.mjs';
+import { startSession, dropFiles, waitForResults } from './browser.mjs';
 
 const site = resolve(process.env.STRATUM_SITE || 'build-web/site');
 const artifacts = resolve(process.env.STRATUM_ARTIFACTS || 'test-artifacts');
-let server, browser, inputs, expected;
+let session, server, browser, inputs, expected;
 
 before(async () => {
   assert.ok(existsSync(join(site, 'index.html')), `${site} has no index.html: build the web preset first`);
@@ -20,14 +20,12 @@ before(async () => {
   inputs = mkdtempSync(join(tmpdir(), 'stratum-e2e-'));
   execFileSync(process.env.MAKE_E2E_INPUTS, [inputs]);
   expected = JSON.parse(readFileSync(join(inputs, 'expected.json'), 'utf8')).files;
-  mkdirSync(artifacts, { recursive: true });
-  server = await serveSite(site);
-  browser = await launchChromium();
+  session = await startSession(site, artifacts);
+  ({ server, browser } = session);
 });
 
 after(async () => {
-  if (browser) await browser.close();
-  if (server) server.close();
+  if (session) await session.close();
 });
 
 async function scoreInPage(query, shotName) {
@@ -89,5 +87,25 @@ test('a card that does not parse leaves a clear message', async () => {
   const results = await page.evaluate(() => globalThis.stratum.results());
   assert.match(results.model_error, /missing\.json: HTTP 404/);
   assert.equal(results.ready, false);
+  await page.close();
+});
+
+test('the demo loads with one click, labelled by its folders, at twice the pixel density', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
+  const response = await page.goto(server.url + '?backend=wasm');
+  // The headers that make the page cross-origin isolated and keep its requests at home.
+  const headers = response.headers();
+  assert.equal(headers['cross-origin-opener-policy'], 'same-origin');
+  assert.equal(headers['cross-origin-embedder-policy'], 'require-corp');
+  assert.match(headers['content-security-policy'], /connect-src 'self'/);
+  await page.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().ready, null, { timeout: 60000 });
+  const button = (await page.evaluate(() => globalThis.stratum.ui())).demo;
+  await page.mouse.click((button[0] + button[2]) / 2, (button[1] + button[3]) / 2);
+  const results = await waitForResults(page, 24);
+  assert.equal(results.rows.filter((r) => r.status === 'scored').length, 24);
+  assert.equal(results.rows.filter((r) => r.label === 'normal').length, 16);
+  assert.equal(results.rows.filter((r) => r.label === 'anomalous').length, 8);
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(artifacts, 'page-demo-hidpi.png') });
   await page.close();
 });

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve, basename } from 'node:path';
-import { serveSite, launchChromium, dropFiles, waitForResults } from './browser.mjs';
+import { startSession, dropFiles, waitForResults } from './browser.mjs';
 
 const { STRATUM, IMAGE_FIXTURES, SHARED_DATA, WORK } = process.env;
 const site = resolve(process.env.STRATUM_SITE || 'build-web/site');
 const artifacts = resolve(process.env.STRATUM_ARTIFACTS || 'test-artifacts');
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-let server, browser, images, model, expected;
+let session, server, browser, images, model, expected;
 
 function parseCsv(text) {
   // The CLI's CSV has no embedded newlines for these file names; quoted commas are handled.
@@ -52,14 +52,12 @@ before(async () => {
   expected = new Map(parseCsv(readFileSync(join(WORK, 'cli.csv'), 'utf8')).map((r) => [basename(r.file), r]));
   assert.equal(expected.size, 10);
 
-  mkdirSync(artifacts, { recursive: true });
-  server = await serveSite(site);
-  browser = await launchChromium();
+  session = await startSession(site, artifacts);
+  ({ server, browser } = session);
 });
 
 after(async () => {
-  if (browser) await browser.close();
-  if (server) server.close();
+  if (session) await session.close();
 });
 
 test('the page agrees with stratum score, and everything stays on its origin', async () => {

@@ -30,4 +30,10 @@ grep -q $'\tcontamination$' "$work/out/cells/c0_p0.10_s1_w8/run/training_set.tsv
 if grep -q "=== study" "$work/second.log"; then echo "FAIL: finished cells ran again"; cat "$work/second.log"; exit 1; fi
 grep -q "2 cells finished" "$work/second.log" || { echo "FAIL: second run did not report both cells finished"; exit 1; }
 "$stratum" study "$work/spec.json" --out "$work/out" --dry-run | grep -c '^done' | grep -qx 2 || { echo "FAIL: dry run"; exit 1; }
+# The report: a table row per cell and the plots.
+"$stratum" report "$work/out" --out "$work/report" >"$work/report.log" 2>&1 || { cat "$work/report.log"; exit 1; }
+grep -q '^| c0 | w8 | 0.1 |' "$work/report/tables.md" || { echo "FAIL: no table row for c0 at 0.1"; cat "$work/report/tables.md"; exit 1; }
+for png in tiny_w8_contamination.png tiny_w8_training.png tiny_c0_p0.00_s1_w8_roc.png tiny_c0_p0.00_s1_w8_norm_hist.png; do
+  [ -s "$work/report/$png" ] || { echo "FAIL: $png was not drawn"; exit 1; }
+done
 echo PASS
