@@ -120,9 +120,8 @@ async function switchBackend(backend) {
   app.ccall('stratum_backend_changed', null, ['string', 'number'], [opened.backend, opened.threads]);
 }
 
-// Files go to C++ one at a time (path relative to a dropped folder); their bytes are copied there.
-async function addImage(path, file) {
-  const bytes = new Uint8Array(await file.arrayBuffer());
+// A file's bytes go to C++ (path relative to a dropped folder); they are copied there.
+function addBytes(path, bytes) {
   const size = app.lengthBytesUTF8(path) + 1;
   const name = app._malloc(size);
   app.stringToUTF8(path, name, size);
@@ -140,9 +139,13 @@ async function addFiles(entries) {
   if (models.some(({ file }) => /\.onnx$/i.test(file.name))) await loadModelFromFiles(models.map(({ file }) => file));
   for (const { file } of entries.filter(({ file }) => /\.csv$/i.test(file.name)))
     app.ccall('stratum_load_labels', 'string', ['string'], [await file.text()]);
-  for (const { path, file } of entries) {
-    if (/\.(onnx|json|csv)$/i.test(file.name)) continue;
-    await addImage(path, file);
+  // Read in chunks: every await yields to the page's frame loop, so reading one file per await would
+  // add one file per frame; a chunk read concurrently adds many.
+  const images = entries.filter(({ file }) => !/\.(onnx|json|csv)$/i.test(file.name));
+  for (let i = 0; i < images.length; i += 64) {
+    const chunk = images.slice(i, i + 64);
+    const buffers = await Promise.all(chunk.map(({ file }) => file.arrayBuffer()));
+    chunk.forEach(({ path }, k) => addBytes(path, new Uint8Array(buffers[k])));
   }
 }
 
@@ -174,8 +177,7 @@ async function entriesFromDrop(transfer) {
 async function loadDemo() {
   const manifest = await (await fetchOk('demo/manifest.json')).json();
   for (const path of manifest.files) {
-    const blob = await (await fetchOk(`demo/${path}`)).blob();
-    await addImage(path, new File([blob], path.split('/').pop()));
+    addBytes(path, new Uint8Array(await (await fetchOk(`demo/${path}`)).arrayBuffer()));
   }
 }
 
