@@ -141,10 +141,13 @@ async function addFiles(entries) {
     app.ccall('stratum_load_labels', 'string', ['string'], [await file.text()]);
   // Read in chunks: every await yields to the page's frame loop, so reading one file per await would
   // add one file per frame; a chunk read concurrently adds many.
+  // Cancel (or Clear) in the page bumps the generation: the rest of this drop is not read.
   const images = entries.filter(({ file }) => !/\.(onnx|json|csv)$/i.test(file.name));
-  for (let i = 0; i < images.length; i += 64) {
+  const generation = app._stratum_generation();
+  for (let i = 0; i < images.length && app._stratum_generation() === generation; i += 64) {
     const chunk = images.slice(i, i + 64);
     const buffers = await Promise.all(chunk.map(({ file }) => file.arrayBuffer()));
+    if (app._stratum_generation() !== generation) break;
     chunk.forEach(({ path }, k) => addBytes(path, new Uint8Array(buffers[k])));
   }
 }
@@ -176,7 +179,9 @@ async function entriesFromDrop(transfer) {
 
 async function loadDemo() {
   const manifest = await (await fetchOk('demo/manifest.json')).json();
+  const generation = app._stratum_generation();
   for (const path of manifest.files) {
+    if (app._stratum_generation() !== generation) break;
     addBytes(path, new Uint8Array(await (await fetchOk(`demo/${path}`)).arrayBuffer()));
   }
 }

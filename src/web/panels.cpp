@@ -52,6 +52,7 @@ void draw_progress() {
                        ImVec2(ImGui::GetContentRegionAvail().x - px(90), 0), text);
     ImGui::SameLine();
     if (ImGui::Button("Cancel", ImVec2(px(80), 0))) cancel_pipeline();
+    mark_item("cancel");
 }
 
 void draw_status_bar() {

@@ -91,8 +91,12 @@ bool pipeline_busy() {
     return !s.pending.empty() || !s.filling.rows.empty() || s.encoder_busy;
 }
 
+// Bumped by cancel and clear: web/app.js stops feeding files of an older generation.
+int g_generation = 0;
+
 void cancel_pipeline() {
     AppState& s = app();
+    ++g_generation;
     for (const PendingFile& f : s.pending) s.rows[f.row].status = FileRow::Status::Cancelled;
     for (std::size_t row : s.filling.rows) s.rows[row].status = FileRow::Status::Cancelled;
     s.pending.clear();
@@ -137,6 +141,8 @@ void apply_labels(const std::vector<std::pair<std::string, std::string>>& labels
 using namespace web;
 
 extern "C" {
+
+EMSCRIPTEN_KEEPALIVE int stratum_generation() { return g_generation; }
 
 // A file's bytes from the page (drop or picker); `path` is relative to the dropped folder, if any.
 // The bytes are copied; the caller frees its buffer.
