@@ -130,7 +130,6 @@ void draw_results_table() {
                 if (ImGui::GetIO().KeyCtrl) r.selected = !r.selected;
                 else select_row(i, false);
             }
-            if (ImGui::IsItemHovered()) v.hovered = i;
             ImGui::TableNextColumn();
             if (r.status == FileRow::Status::Scored) ImGui::Text("%.5f", r.norm);
             ImGui::TableNextColumn();

@@ -115,7 +115,6 @@ void clear_rows() {
     release_thumbnails();
     s.rows.clear();
     s.view.selected = -1;
-    s.view.hovered = -1;
     s.view.order_dirty = true;
 }
 

@@ -73,7 +73,6 @@ struct ViewState {
     bool scroll_to_selected = false;
     bool box_selecting = false;  // left-drag on the plot
     float box_start[2] = {0, 0};
-    int hovered = -1;
     std::vector<int> order;   // table order (sorted, filtered)
     bool order_dirty = true;
     char filter[128] = "";
