@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/data.sh
 export OMP_WAIT_POLICY=PASSIVE
-for spec in cifar10-ocn-cpu pbc-cpu cifar10-oca-cpu width-cpu; do
-  nice -n 5 build/stratum study "studies/$spec.json" "$@"
+# PBC first: its cells give the page's blood-cell default model.
+for spec in pbc-cpu cifar10-ocn-cpu cifar10-oca-cpu width-cpu; do
+  nice -n 10 build/stratum study "studies/$spec.json" "$@"
 done

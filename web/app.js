@@ -3,6 +3,7 @@
 // is computed in C++ (src/core, compiled to wasm); nothing here sends data anywhere.
 import * as ort from './ort/ort.min.mjs';
 import createStratum from './stratum_web.js';
+import { DecodePool } from './decode_pool.js';
 
 const overlay = document.getElementById('overlay');
 const canvas = document.getElementById('canvas');
@@ -21,7 +22,11 @@ function showOverlay(text, isError) {
 
 ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
 // Threads need cross-origin isolation (COOP/COEP headers); without it ORT runs on one thread.
-ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(navigator.hardwareConcurrency || 1, 8) : 1;
+// ?threads=N asks for fewer (the benchmarks compare 1 thread with all).
+const cores = navigator.hardwareConcurrency || 1;
+ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(Number(params.get('threads')) || cores, cores, 8)) : 1;
+// Decoding runs in workers, one per core but one (the page and the encoder need it), at most 4.
+const decodePool = new DecodePool(Math.max(1, Math.min(cores - 1, 4)));
 
 let app = null;
 let session = null;      // { session, backend, threads, bytes }
@@ -120,16 +125,104 @@ async function switchBackend(backend) {
   app.ccall('stratum_backend_changed', null, ['string', 'number'], [opened.backend, opened.threads]);
 }
 
-// A file's bytes go to C++ (path relative to a dropped folder); they are copied there.
-function addBytes(path, bytes) {
-  const size = app.lengthBytesUTF8(path) + 1;
-  const name = app._malloc(size);
-  app.stringToUTF8(path, name, size);
-  const data = app._malloc(Math.max(bytes.length, 1));
-  app.HEAPU8.set(bytes, data);
-  app._stratum_add_file(name, data, bytes.length);
-  app._free(data);
-  app._free(name);
+// Files on their way in: each is registered as a row at once (so the total is known), then read and
+// decoded a few at a time. Reading stops ahead of the encoder: at most MAX_AHEAD files and MAX_BYTES
+// read but not decoded, and at most MAX_DECODED decoded but not encoded, so 10,000 files or a folder of
+// large photos keep memory bounded. Cancel (or Clear) bumps the generation in C++: the rest is dropped.
+const MAX_AHEAD = 32;
+const MAX_BYTES = 256e6;
+const MAX_DECODED = 128;
+const feed = { items: [], next: 0, running: false, active: 0, bytes: 0, wake: null };
+
+function withString(text, use) {
+  const size = app.lengthBytesUTF8(text) + 1;
+  const pointer = app._malloc(size);
+  app.stringToUTF8(text, pointer, size);
+  try {
+    return use(pointer);
+  } finally {
+    app._free(pointer);
+  }
+}
+
+function withCopy(array, use) {
+  const pointer = app._malloc(Math.max(array.byteLength, 1));
+  app.HEAPU8.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), pointer);
+  try {
+    return use(pointer);
+  } finally {
+    app._free(pointer);
+  }
+}
+
+// `read` returns the file's bytes (an ArrayBuffer); `size` (bytes, if known) bounds what is read ahead.
+function queueFiles(list) {
+  const generation = app._stratum_generation();
+  for (const { path, read, size } of list) {
+    const row = withString(path, (name) => app._stratum_add_file(name));
+    feed.items.push({ row, generation, read, size: size || 0 });
+  }
+  runFeeder();
+}
+
+function wakeFeeder() {
+  const wake = feed.wake;
+  feed.wake = null;
+  if (wake) wake();
+}
+
+function deliver(item, result) {
+  if (result.error) {
+    withString(result.error, (message) => app._stratum_decode_failed(item.row, item.generation, message));
+    return;
+  }
+  withCopy(result.tensor, (tensor) => withCopy(result.thumbnail, (thumbnail) =>
+    app._stratum_add_decoded(item.row, item.generation, tensor, result.tensor.length, thumbnail, result.thumbnail.length)));
+}
+
+async function decodeOne(item, spec) {
+  let result;
+  try {
+    result = await decodePool.decode(await item.read(), spec);
+  } catch (error) {
+    result = { error: `could not read the file: ${error.message || error}` };
+  }
+  if (item.generation === app._stratum_generation()) deliver(item, result);
+  feed.active--;
+  feed.bytes -= item.size;
+  wakeFeeder();
+}
+
+async function runFeeder() {
+  if (feed.running) return;
+  feed.running = true;
+  try {
+    while (feed.next < feed.items.length) {
+      const item = feed.items[feed.next];
+      if (item.generation !== app._stratum_generation()) {
+        feed.next++;
+        continue;
+      }
+      const spec = app.UTF8ToString(app._stratum_input_spec_json());  // "" until a model is ready
+      const full = feed.active >= MAX_AHEAD || (feed.active > 0 && feed.bytes + item.size > MAX_BYTES) ||
+        app._stratum_decoded_backlog() >= MAX_DECODED;
+      if (!spec || full) {
+        await new Promise((resolve) => {
+          feed.wake = resolve;
+          setTimeout(resolve, 50);  // the encoder drains the backlog without telling us
+        });
+        continue;
+      }
+      feed.next++;
+      feed.active++;
+      feed.bytes += item.size;
+      decodeOne(item, JSON.parse(spec));
+    }
+  } finally {
+    feed.items = [];
+    feed.next = 0;
+    feed.running = false;
+  }
 }
 
 // Sorts what the user gave us: a model (.onnx + .json), a labels CSV, or images (anything else is
@@ -139,17 +232,8 @@ async function addFiles(entries) {
   if (models.some(({ file }) => /\.onnx$/i.test(file.name))) await loadModelFromFiles(models.map(({ file }) => file));
   for (const { file } of entries.filter(({ file }) => /\.csv$/i.test(file.name)))
     app.ccall('stratum_load_labels', 'string', ['string'], [await file.text()]);
-  // Read in chunks: every await yields to the page's frame loop, so reading one file per await would
-  // add one file per frame; a chunk read concurrently adds many.
-  // Cancel (or Clear) in the page bumps the generation: the rest of this drop is not read.
   const images = entries.filter(({ file }) => !/\.(onnx|json|csv)$/i.test(file.name));
-  const generation = app._stratum_generation();
-  for (let i = 0; i < images.length && app._stratum_generation() === generation; i += 64) {
-    const chunk = images.slice(i, i + 64);
-    const buffers = await Promise.all(chunk.map(({ file }) => file.arrayBuffer()));
-    if (app._stratum_generation() !== generation) break;
-    chunk.forEach(({ path }, k) => addBytes(path, new Uint8Array(buffers[k])));
-  }
+  queueFiles(images.map(({ path, file }) => ({ path, size: file.size, read: () => file.arrayBuffer() })));
 }
 
 // Walks dropped folders (webkitGetAsEntry); paths keep their folders so labels can come from them.
@@ -179,11 +263,25 @@ async function entriesFromDrop(transfer) {
 
 async function loadDemo() {
   const manifest = await (await fetchOk('demo/manifest.json')).json();
-  const generation = app._stratum_generation();
-  for (const path of manifest.files) {
-    if (app._stratum_generation() !== generation) break;
-    addBytes(path, new Uint8Array(await (await fetchOk(`demo/${path}`)).arrayBuffer()));
+  queueFiles(manifest.files.map((path) => ({ path, read: async () => (await fetchOk(`demo/${path}`)).arrayBuffer() })));
+}
+
+// For bench/: the encoder alone, as the page runs it, on a fixed pseudo-random batch: images per second
+// over at least `seconds` (after two warm-up runs).
+async function benchEncoder(batch, seconds) {
+  const spec = JSON.parse(app.UTF8ToString(app._stratum_input_spec_json()));
+  const dims = [batch, spec.channels, spec.height, spec.width];
+  const data = new Float32Array(dims.reduce((a, b) => a * b));
+  for (let i = 0, x = 1; i < data.length; i++) data[i] = ((x = (x * 48271) % 2147483647) / 2147483647) * 2 - 1;
+  for (let i = 0; i < 2; i++) await globalThis.stratumBridge.run(data, dims);
+  let runs = 0;
+  const start = performance.now();
+  while (performance.now() - start < seconds * 1000 || runs < 3) {
+    await globalThis.stratumBridge.run(data, dims);
+    runs++;
   }
+  const elapsed = (performance.now() - start) / 1000;
+  return { images_per_s: (runs * batch) / elapsed, runs, backend: session.backend, threads: session.threads };
 }
 
 // Called from C++ (src/web/ort_bridge.cpp).
@@ -244,6 +342,8 @@ try {
     results: () => JSON.parse(app.UTF8ToString(app._stratum_results_json())),
     csv: () => app.UTF8ToString(app._stratum_results_csv()),
     ui: () => JSON.parse(app.UTF8ToString(app._stratum_ui_marks_json())),
+    progress: () => JSON.parse(app.UTF8ToString(app._stratum_progress_json())),
+    benchEncoder,
     addFiles,
     loadModelFromUrl,
   };

@@ -10,6 +10,7 @@
 
 #include "panels.h"
 #include "pipeline.h"
+#include "redraw.h"
 #include "state.h"
 
 namespace {
@@ -32,6 +33,7 @@ void fit_canvas_to_window() {
 void frame() {
     fit_canvas_to_window();
     web::pump_pipeline();
+    if (!web::should_draw(emscripten_get_now())) return;  // the canvas keeps the last frame
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
@@ -85,6 +87,7 @@ int main() {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     setup_style();
+    web::watch_input(g_window);  // before ImGui's backend, which calls these after its own
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
     ImGui_ImplOpenGL3_Init("#version 300 es");
     emscripten_set_main_loop(frame, 0, true);

@@ -7,9 +7,7 @@
 
 #include "csv.h"
 #include "error.h"
-#include "image.h"
 #include "ort_bridge.h"
-#include "preprocess.h"
 #include "scoring.h"
 #include "state.h"
 
@@ -17,7 +15,6 @@ namespace web {
 namespace {
 
 constexpr int kBatchSize = 32;
-constexpr double kDecodeBudgetMs = 12.0;  // per frame, so the page keeps drawing while it works
 
 void fail_row(std::size_t row, const std::string& error) {
     FileRow& r = app().rows[row];
@@ -27,40 +24,18 @@ void fail_row(std::size_t row, const std::string& error) {
     app().view.order_dirty = true;
 }
 
-std::vector<std::uint8_t> make_thumbnail(const stratum::Image& image) {
-    const stratum::Image small = stratum::resize_image(image, kThumbnail, kThumbnail, stratum::Fit::CenterCrop);
-    std::vector<std::uint8_t> rgba(static_cast<std::size_t>(kThumbnail) * kThumbnail * 4, 255);
-    for (std::size_t i = 0; i < static_cast<std::size_t>(kThumbnail) * kThumbnail; ++i)
-        for (int c = 0; c < 3; ++c) rgba[i * 4 + c] = small.pixels[i * small.channels + (small.channels == 3 ? c : 0)];
-    return rgba;
-}
-
-void decode_some() {
-    AppState& s = app();
-    const double start = emscripten_get_now();
-    while (!s.pending.empty() && static_cast<int>(s.filling.rows.size()) < kBatchSize &&
-           emscripten_get_now() - start < kDecodeBudgetMs) {
-        PendingFile file = std::move(s.pending.front());
-        s.pending.pop_front();
-        try {
-            const stratum::InputSpec& spec = s.model.card.input;
-            const stratum::Image image = stratum::decode_image(file.bytes.data(), file.bytes.size(), spec.channels);
-            const std::vector<float> chw = stratum::preprocess(image, spec);
-            s.rows[file.row].thumbnail = make_thumbnail(image);
-            s.filling.tensor.insert(s.filling.tensor.end(), chw.begin(), chw.end());
-            s.filling.rows.push_back(file.row);
-        } catch (const stratum::Error& e) {
-            fail_row(file.row, e.what());
-        }
-    }
-}
-
 void send_batch() {
     AppState& s = app();
     const stratum::InputSpec& spec = s.model.card.input;
-    s.in_flight = std::move(s.filling);
-    s.filling = Batch{};
-    for (std::size_t row : s.in_flight.rows) s.rows[row].status = FileRow::Status::Scoring;
+    Batch batch;
+    while (!s.decoded.empty() && static_cast<int>(batch.rows.size()) < kBatchSize) {
+        DecodedFile& file = s.decoded.front();
+        batch.rows.push_back(file.row);
+        batch.tensor.insert(batch.tensor.end(), file.tensor.begin(), file.tensor.end());
+        s.rows[file.row].status = FileRow::Status::Scoring;
+        s.decoded.pop_front();
+    }
+    s.in_flight = std::move(batch);
     s.encoder_busy = true;
     run_encoder(++s.request_id, s.in_flight.tensor.data(), static_cast<int>(s.in_flight.rows.size()), spec.channels,
                 spec.height, spec.width);
@@ -73,34 +48,44 @@ std::string parent_folder(const std::string& path) {
     return path.substr(before == std::string::npos ? 0 : before + 1, slash - (before == std::string::npos ? 0 : before + 1));
 }
 
+// Bumped by cancel and clear: web/app.js stops feeding files of an older generation, and results
+// decoded for an older generation are ignored.
+int g_generation = 0;
+
+// A worker's answer for `row` counts only if it is for this generation and the row still waits for it.
+bool awaiting(std::size_t row, int generation) {
+    const AppState& s = app();
+    return generation == g_generation && row < s.rows.size() && s.rows[row].status == FileRow::Status::Queued;
+}
+
+void decoded_one() {
+    AppState& s = app();
+    if (s.awaiting_decode > 0) s.awaiting_decode--;
+}
+
 }  // namespace
 
 void pump_pipeline() {
     AppState& s = app();
     if (!s.model.ready) return;
-    decode_some();
-    const bool batch_full = static_cast<int>(s.filling.rows.size()) >= kBatchSize;
-    if (!s.encoder_busy && !s.filling.rows.empty() && (batch_full || s.pending.empty())) send_batch();
-    if (s.pending.empty() && s.filling.rows.empty() && !s.encoder_busy && s.progress.done >= s.progress.total) {
-        s.progress = ProgressState{};
-    }
+    // A partial batch goes only when nothing else is on its way, so batches stay full while files flow.
+    const bool batch_full = static_cast<int>(s.decoded.size()) >= kBatchSize;
+    if (!s.encoder_busy && !s.decoded.empty() && (batch_full || s.awaiting_decode == 0)) send_batch();
+    if (!pipeline_busy() && s.progress.done >= s.progress.total) s.progress = ProgressState{};
 }
 
 bool pipeline_busy() {
     const AppState& s = app();
-    return !s.pending.empty() || !s.filling.rows.empty() || s.encoder_busy;
+    return s.awaiting_decode > 0 || !s.decoded.empty() || s.encoder_busy;
 }
-
-// Bumped by cancel and clear: web/app.js stops feeding files of an older generation.
-int g_generation = 0;
 
 void cancel_pipeline() {
     AppState& s = app();
     ++g_generation;
-    for (const PendingFile& f : s.pending) s.rows[f.row].status = FileRow::Status::Cancelled;
-    for (std::size_t row : s.filling.rows) s.rows[row].status = FileRow::Status::Cancelled;
-    s.pending.clear();
-    s.filling = Batch{};
+    for (FileRow& r : s.rows)
+        if (r.status == FileRow::Status::Queued) r.status = FileRow::Status::Cancelled;
+    s.decoded.clear();
+    s.awaiting_decode = 0;
     s.progress = ProgressState{};
     s.view.order_dirty = true;
     // A batch with the encoder finishes and is shown; nothing after it is sent.
@@ -143,9 +128,10 @@ extern "C" {
 
 EMSCRIPTEN_KEEPALIVE int stratum_generation() { return g_generation; }
 
-// A file's bytes from the page (drop or picker); `path` is relative to the dropped folder, if any.
-// The bytes are copied; the caller frees its buffer.
-EMSCRIPTEN_KEEPALIVE void stratum_add_file(const char* path, const std::uint8_t* data, int size) {
+// A file the page will decode (drop, picker or demo); `path` is relative to the dropped folder, if
+// any. Returns its row; web/app.js then reads and decodes it in a worker and calls
+// stratum_add_decoded or stratum_decode_failed with that row and the generation it started in.
+EMSCRIPTEN_KEEPALIVE int stratum_add_file(const char* path) {
     AppState& s = app();
     FileRow row;
     row.name = path;
@@ -153,10 +139,61 @@ EMSCRIPTEN_KEEPALIVE void stratum_add_file(const char* path, const std::uint8_t*
     row.label = label_from_text(row.label_text);
     if (row.label == Label::Unknown) row.label_text.clear();
     s.rows.push_back(std::move(row));
-    s.pending.push_back({s.rows.size() - 1, std::vector<std::uint8_t>(data, data + size)});
+    s.awaiting_decode++;
     if (s.progress.total == 0) s.progress.started_ms = emscripten_get_now();
     s.progress.total++;
     s.view.order_dirty = true;
+    return static_cast<int>(s.rows.size() - 1);
+}
+
+// The worker's result: the model's input tensor (copied) and a kThumbnail^2 RGBA thumbnail (copied).
+EMSCRIPTEN_KEEPALIVE void stratum_add_decoded(int row, int generation, const float* tensor, int count,
+                                              const std::uint8_t* thumbnail, int thumbnail_size) {
+    AppState& s = app();
+    if (row < 0 || !awaiting(static_cast<std::size_t>(row), generation)) return;
+    decoded_one();
+    const stratum::InputSpec& spec = s.model.card.input;
+    if (count != spec.channels * spec.height * spec.width) {
+        fail_row(row, "decoded for another model input size; drop the file again");
+        return;
+    }
+    FileRow& r = s.rows[row];
+    if (thumbnail_size == kThumbnail * kThumbnail * 4) r.thumbnail.assign(thumbnail, thumbnail + thumbnail_size);
+    s.decoded.push_back({static_cast<std::size_t>(row), std::vector<float>(tensor, tensor + count)});
+}
+
+EMSCRIPTEN_KEEPALIVE void stratum_decode_failed(int row, int generation, const char* message) {
+    if (row < 0 || !awaiting(static_cast<std::size_t>(row), generation)) return;
+    decoded_one();
+    fail_row(row, message);
+}
+
+// Decoded files the encoder has not taken yet: web/app.js reads no further ahead than this allows.
+EMSCRIPTEN_KEEPALIVE int stratum_decoded_backlog() { return static_cast<int>(app().decoded.size()); }
+
+// What the workers decode for: {"channels","height","width","fit"} of the model in use, or "" before one.
+EMSCRIPTEN_KEEPALIVE const char* stratum_input_spec_json() {
+    static std::string text;
+    const ModelState& m = app().model;
+    text = m.ready ? nlohmann::json{{"channels", m.card.input.channels},
+                                    {"height", m.card.input.height},
+                                    {"width", m.card.input.width},
+                                    {"fit", m.card.input.fit == stratum::Fit::Stretch ? 1 : 0}}
+                         .dump()
+                   : "";
+    return text.c_str();
+}
+
+// Cheap enough to poll every frame (the benchmarks do): rows, finished rows, busy.
+EMSCRIPTEN_KEEPALIVE const char* stratum_progress_json() {
+    static std::string text;
+    const AppState& s = app();
+    std::size_t finished = 0;
+    for (const FileRow& r : s.rows)
+        finished += r.status == FileRow::Status::Scored || r.status == FileRow::Status::Failed ||
+                    r.status == FileRow::Status::Cancelled;
+    text = nlohmann::json{{"rows", s.rows.size()}, {"finished", finished}, {"busy", pipeline_busy()}}.dump();
+    return text.c_str();
 }
 
 EMSCRIPTEN_KEEPALIVE void stratum_on_latents(int request_id, const float* latents, int n, int dims) {

@@ -1,5 +1,6 @@
-// From dropped bytes to scores: decode and preprocess in the core a few files per frame, batch them,
-// send batches to the encoder one at a time, score the latents in the core.
+// From decoded files to scores: web/app.js has Web Workers decode each file with the core
+// (decode_module.cpp), off the page's main loop; here the results are batched, sent to the encoder one
+// batch at a time, and the latents scored in the core.
 #pragma once
 #include <string>
 #include <utility>
@@ -7,7 +8,7 @@
 
 namespace web {
 
-// Called once per frame: decodes within a time budget and sends a batch when the encoder is free.
+// Called once per frame: sends a batch when the encoder is free and one is ready.
 void pump_pipeline();
 bool pipeline_busy();
 // Drops every file not yet sent to the encoder (marked cancelled); the batch in flight finishes.

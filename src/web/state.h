@@ -6,13 +6,14 @@
 #include <vector>
 
 #include "model_card.h"
+#include "thumbnail.h"
 
 namespace web {
 
-// A file the user dropped, waiting for the main loop to decode it.
-struct PendingFile {
-    std::size_t row;  // its row in AppState::rows
-    std::vector<std::uint8_t> bytes;
+// A file decoded by a worker (web/decode_worker.js), waiting for the encoder.
+struct DecodedFile {
+    std::size_t row;            // its row in AppState::rows
+    std::vector<float> tensor;  // C x H x W, the model's input
 };
 
 enum class Label { Unknown, Normal, Anomalous };
@@ -31,7 +32,6 @@ struct FileRow {
     unsigned texture = 0;                 // GL texture of the thumbnail, made when first drawn
     bool selected = false;                // in the table and the plots
 };
-constexpr int kThumbnail = 32;
 
 struct ModelState {
     bool card_loaded = false;  // a card is in use
@@ -83,9 +83,9 @@ struct AppState {
     ThresholdState threshold;
     ProgressState progress;
     ViewState view;
-    std::deque<PendingFile> pending;  // dropped, not yet decoded
     std::vector<FileRow> rows;        // every file, in drop order
-    Batch filling;                    // being filled by the decoder
+    std::size_t awaiting_decode = 0;  // rows not yet read and decoded (web/app.js feeds the workers)
+    std::deque<DecodedFile> decoded;  // decoded, waiting for the encoder
     bool encoder_busy = false;        // a batch is with ONNX Runtime Web
     int request_id = 0;
     Batch in_flight;

@@ -1,0 +1,109 @@
+// Page benchmarks in headless chromium (Debian's), through playwright-core:
+//   encoder only: the default model on the WASM backend, 1 thread and all cores, batch 1 and 32;
+//   end to end: from the drop to the last score, for a folder of files, with the UI's frame times
+//   (requestAnimationFrame intervals: the page's main loop runs in those frames) and the tab's memory.
+// Usage: node bench/page.mjs SITE_DIR OUT.json [--encoder] [--e2e NAME=DIR ...] [--memory-after N]
+import { readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { join, resolve, relative } from 'node:path';
+import { startSession } from '../tests/e2e/browser.mjs';
+
+const args = process.argv.slice(2);
+if (args.length < 2 || args.includes('--help')) {
+  console.log('usage: node bench/page.mjs SITE_DIR OUT.json [--encoder] [--e2e NAME=DIR ...]');
+  process.exit(args.includes('--help') ? 0 : 2);
+}
+const [siteDir, outPath] = args;
+const site = resolve(siteDir);
+const wantEncoder = args.includes('--encoder');
+const e2e = [];
+for (let i = 2; i < args.length; i++) if (args[i] === '--e2e') e2e.push(args[++i].split('='));
+
+const session = await startSession(site, resolve('bench/out'));
+const results = { encoder: [], e2e: [] };
+
+async function openPage(query) {
+  const page = await session.browser.newPage({ viewport: { width: Number(process.env.BENCH_WIDTH || 1280), height: Number(process.env.BENCH_HEIGHT || 800) } });
+  await page.goto(session.server.url + query);
+  await page.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().ready, null, { timeout: 120000 });
+  return page;
+}
+
+// Resident memory of every chromium process (browser, renderer, GPU, utility), from /proc.
+function chromiumRssMb() {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!/chrom/.test(cmd.split('\0')[0])) continue;
+      const rss = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+      if (rss) total += Number(rss[1]) / 1024;
+    } catch { /* the process ended */ }
+  }
+  return total;
+}
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : 0;
+}
+
+if (wantEncoder) {
+  const cores = (await import('node:os')).cpus().length;
+  for (const threads of [1, cores]) {
+    const page = await openPage(`?backend=wasm&threads=${threads}`);
+    for (const batch of [1, 32]) {
+      const r = await page.evaluate(([b]) => globalThis.stratum.benchEncoder(b, 3), [batch]);
+      results.encoder.push({ runtime: 'page (onnxruntime-web, chromium)', threads: r.threads, batch, images_per_s: r.images_per_s });
+      console.log(`page encoder: ${r.backend} ${r.threads} thread(s), batch ${batch}: ${r.images_per_s.toFixed(0)} images/s`);
+    }
+    await page.close();
+  }
+}
+
+for (const [name, dir] of e2e) {
+  // The files are served from the site folder's bench-inputs link and fetched into File objects before
+  // the clock starts, so the figure is the page's work, not the test harness's.
+  const files = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort();
+  const page = await openPage('?backend=wasm');
+  const mount = relative(site, resolve(dir));
+  const summary = await page.evaluate(async ([names, base]) => {
+    const list = await Promise.all(names.map(async (n) => new File([await (await fetch(`${base}/${n}`)).arrayBuffer()], n)));
+    const frames = [];
+    let last = performance.now();
+    let recording = true;
+    const tick = (t) => { frames.push(t - last); last = t; if (recording) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+    const start = performance.now();
+    const transfer = new DataTransfer();
+    for (const f of list) transfer.items.add(f);
+    document.getElementById('canvas').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    await new Promise((done) => {
+      const poll = () => {
+        const p = globalThis.stratum.progress();
+        if (p.rows === names.length && p.finished === names.length && !p.busy) done(); else setTimeout(poll, 20);
+      };
+      poll();
+    });
+    const seconds = (performance.now() - start) / 1000;
+    recording = false;
+    const r = globalThis.stratum.results();
+    return { seconds, frames: frames.slice(1), scored: r.rows.filter((x) => x.status === 'scored').length,
+      failed: r.rows.filter((x) => x.status === 'failed').length, heap_mb: performance.memory.usedJSHeapSize / 1e6 };
+  }, [files, mount]);
+  const entry = {
+    name, files: files.length, seconds: summary.seconds, files_per_s: files.length / summary.seconds,
+    scored: summary.scored, failed: summary.failed,
+    frame_ms_p50: percentile(summary.frames, 0.5), frame_ms_p95: percentile(summary.frames, 0.95),
+    frame_ms_max: Math.max(...summary.frames), frames: summary.frames.length,
+    tab_rss_mb: chromiumRssMb(), js_heap_mb: summary.heap_mb,
+  };
+  results.e2e.push(entry);
+  console.log(`page end to end, ${name}: ${entry.files} files in ${entry.seconds.toFixed(1)} s ` +
+    `(${entry.files_per_s.toFixed(0)} files/s); frame time p50 ${entry.frame_ms_p50.toFixed(1)} ms, ` +
+    `p95 ${entry.frame_ms_p95.toFixed(1)} ms, max ${entry.frame_ms_max.toFixed(0)} ms; chromium RSS ${entry.tab_rss_mb.toFixed(0)} MB`);
+  await page.screenshot({ path: `bench/out/page-${name}.png` });
+  await page.close();
+}
+
+await session.close();
+writeFileSync(outPath, JSON.stringify(results, null, 2));

@@ -1,0 +1,16 @@
+// When the page draws: only after input or a change of state, not 60 times a second. Drawing a full
+// window costs real CPU (tens of ms with a software WebGL renderer), which an idle page should not burn
+// and a busy page needs for decoding and the encoder.
+#pragma once
+
+struct GLFWwindow;
+
+namespace web {
+
+// Installs GLFW callbacks that note input; call before ImGui's GLFW backend, which chains to them.
+void watch_input(GLFWwindow* window);
+// True when this frame should be drawn: input in the last few frames, a visible change of state (at
+// most 10 times a second while files are being scored), or a second since the last draw.
+bool should_draw(double now_ms);
+
+}  // namespace web
