@@ -2,28 +2,33 @@
 //   encoder only: the default model on the WASM backend, 1 thread and all cores, batch 1 and 32;
 //   end to end: from the drop to the last score, for a folder of files, with the UI's frame times
 //   (requestAnimationFrame intervals: the page's main loop runs in those frames) and the tab's memory.
-// Usage: node bench/page.mjs SITE_DIR OUT.json [--encoder] [--e2e NAME=DIR ...] [--memory-after N]
+// Usage: node bench/page.mjs SITE_DIR OUT.json [--model CARD_URL] [--encoder] [--e2e NAME=DIR ...]
+// (each DIR must lie inside SITE_DIR: the page fetches its files from there).
 import { readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join, resolve, relative } from 'node:path';
 import { startSession } from '../tests/e2e/browser.mjs';
 
 const args = process.argv.slice(2);
 if (args.length < 2 || args.includes('--help')) {
-  console.log('usage: node bench/page.mjs SITE_DIR OUT.json [--encoder] [--e2e NAME=DIR ...]');
+  console.log('usage: node bench/page.mjs SITE_DIR OUT.json [--model CARD_URL] [--encoder] [--e2e NAME=DIR ...]');
   process.exit(args.includes('--help') ? 0 : 2);
 }
 const [siteDir, outPath] = args;
 const site = resolve(siteDir);
 const wantEncoder = args.includes('--encoder');
 const e2e = [];
-for (let i = 2; i < args.length; i++) if (args[i] === '--e2e') e2e.push(args[++i].split('='));
+let model = '';
+for (let i = 2; i < args.length; i++) {
+  if (args[i] === '--e2e') e2e.push(args[++i].split('='));
+  else if (args[i] === '--model') model = `&model=${encodeURIComponent(args[++i])}`;
+}
 
 const session = await startSession(site, resolve('bench/out'));
 const results = { encoder: [], e2e: [] };
 
 async function openPage(query) {
   const page = await session.browser.newPage({ viewport: { width: Number(process.env.BENCH_WIDTH || 1280), height: Number(process.env.BENCH_HEIGHT || 800) } });
-  await page.goto(session.server.url + query);
+  await page.goto(session.server.url + query + model);
   await page.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().ready, null, { timeout: 120000 });
   return page;
 }
@@ -64,7 +69,7 @@ for (const [name, dir] of e2e) {
   // The files are served from the site folder's bench-inputs link and fetched into File objects before
   // the clock starts, so the figure is the page's work, not the test harness's.
   const files = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort();
-  const page = await openPage('?backend=wasm');
+  const page = await openPage(`?backend=wasm${process.env.BENCH_E2E_QUERY || ''}`);
   const mount = relative(site, resolve(dir));
   const summary = await page.evaluate(async ([names, base]) => {
     const list = await Promise.all(names.map(async (n) => new File([await (await fetch(`${base}/${n}`)).arrayBuffer()], n)));
@@ -87,7 +92,7 @@ for (const [name, dir] of e2e) {
     const seconds = (performance.now() - start) / 1000;
     recording = false;
     const r = globalThis.stratum.results();
-    return { seconds, frames: frames.slice(1), scored: r.rows.filter((x) => x.status === 'scored').length,
+    return { seconds, frames: frames.slice(1), draw: globalThis.stratum.frameStats(), scored: r.rows.filter((x) => x.status === 'scored').length,
       failed: r.rows.filter((x) => x.status === 'failed').length, heap_mb: performance.memory.usedJSHeapSize / 1e6 };
   }, [files, mount]);
   const entry = {
@@ -95,12 +100,14 @@ for (const [name, dir] of e2e) {
     scored: summary.scored, failed: summary.failed,
     frame_ms_p50: percentile(summary.frames, 0.5), frame_ms_p95: percentile(summary.frames, 0.95),
     frame_ms_max: Math.max(...summary.frames), frames: summary.frames.length,
+    draw_ms_p50: summary.draw.draw_ms_p50, draw_ms_p95: summary.draw.draw_ms_p95, draws: summary.draw.draws,
     tab_rss_mb: chromiumRssMb(), js_heap_mb: summary.heap_mb,
   };
   results.e2e.push(entry);
   console.log(`page end to end, ${name}: ${entry.files} files in ${entry.seconds.toFixed(1)} s ` +
     `(${entry.files_per_s.toFixed(0)} files/s); frame time p50 ${entry.frame_ms_p50.toFixed(1)} ms, ` +
-    `p95 ${entry.frame_ms_p95.toFixed(1)} ms, max ${entry.frame_ms_max.toFixed(0)} ms; chromium RSS ${entry.tab_rss_mb.toFixed(0)} MB`);
+    `p95 ${entry.frame_ms_p95.toFixed(1)} ms, max ${entry.frame_ms_max.toFixed(0)} ms; draw (main thread) p50 ` +
+    `${entry.draw_ms_p50.toFixed(1)} ms, p95 ${entry.draw_ms_p95.toFixed(1)} ms; chromium RSS ${entry.tab_rss_mb.toFixed(0)} MB`);
   await page.screenshot({ path: `bench/out/page-${name}.png` });
   await page.close();
 }

@@ -25,8 +25,9 @@ ort.env.wasm.wasmPaths = new URL('./ort/', import.meta.url).href;
 // ?threads=N asks for fewer (the benchmarks compare 1 thread with all).
 const cores = navigator.hardwareConcurrency || 1;
 ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(Number(params.get('threads')) || cores, cores, 8)) : 1;
-// Decoding runs in workers, one per core but one (the page and the encoder need it), at most 4.
-const decodePool = new DecodePool(Math.max(1, Math.min(cores - 1, 4)));
+// Decoding runs in workers, one per core (at most 4): the encoder waits for them when files are large,
+// and the browser shares the cores with the page and the encoder otherwise.
+const decodePool = new DecodePool(Math.max(1, Math.min(cores, 4)));
 
 let app = null;
 let session = null;      // { session, backend, threads, bytes }
@@ -155,7 +156,8 @@ function withCopy(array, use) {
   }
 }
 
-// `read` returns the file's bytes (an ArrayBuffer); `size` (bytes, if known) bounds what is read ahead.
+// `read` returns the file (a Blob, read by the worker) or its bytes (an ArrayBuffer); `size` (bytes, if
+// known) bounds what is read ahead.
 function queueFiles(list) {
   const generation = app._stratum_generation();
   for (const { path, read, size } of list) {
@@ -233,7 +235,8 @@ async function addFiles(entries) {
   for (const { file } of entries.filter(({ file }) => /\.csv$/i.test(file.name)))
     app.ccall('stratum_load_labels', 'string', ['string'], [await file.text()]);
   const images = entries.filter(({ file }) => !/\.(onnx|json|csv)$/i.test(file.name));
-  queueFiles(images.map(({ path, file }) => ({ path, size: file.size, read: () => file.arrayBuffer() })));
+  // The File itself goes to the worker, which reads it there: the main thread never copies the bytes.
+  queueFiles(images.map(({ path, file }) => ({ path, size: file.size, read: async () => file })));
 }
 
 // Walks dropped folders (webkitGetAsEntry); paths keep their folders so labels can come from them.
@@ -273,11 +276,12 @@ async function benchEncoder(batch, seconds) {
   const dims = [batch, spec.channels, spec.height, spec.width];
   const data = new Float32Array(dims.reduce((a, b) => a * b));
   for (let i = 0, x = 1; i < data.length; i++) data[i] = ((x = (x * 48271) % 2147483647) / 2147483647) * 2 - 1;
-  for (let i = 0; i < 2; i++) await globalThis.stratumBridge.run(data, dims);
+  // A copy per run, as the page's batches are: with the WASM proxy, ONNX Runtime takes the buffer.
+  for (let i = 0; i < 2; i++) await globalThis.stratumBridge.run(data.slice(), dims);
   let runs = 0;
   const start = performance.now();
   while (performance.now() - start < seconds * 1000 || runs < 3) {
-    await globalThis.stratumBridge.run(data, dims);
+    await globalThis.stratumBridge.run(data.slice(), dims);
     runs++;
   }
   const elapsed = (performance.now() - start) / 1000;
@@ -292,6 +296,7 @@ globalThis.stratumBridge = {
     const result = await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', data, dims) });
     const latent = result[s.outputNames[0]];
     const values = latent.location === 'cpu' ? latent.data : await latent.getData();
+    setTimeout(wakeFeeder, 0);  // the backlog just shrank by a batch: read on
     return { data: values, dims: latent.dims };
   },
   pickFiles() { pickers.files.click(); },
@@ -337,12 +342,16 @@ try {
   });
   overlay.className = 'hidden';
   webgpuAdapter = await hasWebGpu();
+  // On WASM, ONNX Runtime runs in a worker of its own (proxy), so the page's main loop never waits for
+  // a batch. The proxy cannot drive WebGPU, so it is used only when WASM is what the page will run.
+  ort.env.wasm.proxy = params.get('backend') === 'wasm' || !webgpuAdapter;
   app.ccall('stratum_set_webgpu_available', null, ['number'], [webgpuAdapter ? 1 : 0]);
   globalThis.stratum = {
     results: () => JSON.parse(app.UTF8ToString(app._stratum_results_json())),
     csv: () => app.UTF8ToString(app._stratum_results_csv()),
     ui: () => JSON.parse(app.UTF8ToString(app._stratum_ui_marks_json())),
     progress: () => JSON.parse(app.UTF8ToString(app._stratum_progress_json())),
+    frameStats: () => JSON.parse(app.UTF8ToString(app._stratum_frame_stats_json())),
     benchEncoder,
     addFiles,
     loadModelFromUrl,

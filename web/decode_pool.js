@@ -12,7 +12,8 @@ export class DecodePool {
   get size() { return this.workers.length; }
   get inFlight() { return this.waiting.size; }
 
-  // Resolves to { tensor, thumbnail } or { error }; never rejects.
+  // `bytes`: a Blob (a File: the worker reads it) or an ArrayBuffer. Resolves to { tensor, thumbnail }
+  // or { error }; never rejects.
   decode(bytes, spec) {
     if (this.broken) return Promise.resolve({ error: this.broken });
     return new Promise((resolve) => {

@@ -1,11 +1,11 @@
 // A Web Worker that decodes one file at a time with the core compiled to wasm (stratum_decode.js,
-// from src/web/decode_module.cpp): bytes in; the model's input tensor and a thumbnail out (transferred,
-// not copied). The page's main loop never waits for a decode.
+// from src/web/decode_module.cpp): a File (read here) or its bytes in; the model's input tensor and a
+// thumbnail out (transferred, not copied). The page's main loop never reads or decodes a file.
 import createDecoder from './stratum_decode.js';
 
 const decoder = createDecoder();
 
-function decode(m, { bytes, spec }) {
+function decode(m, bytes, spec) {
   const input = new Uint8Array(bytes);
   const pointer = m._malloc(Math.max(input.length, 1));
   m.HEAPU8.set(input, pointer);
@@ -22,8 +22,15 @@ function decode(m, { bytes, spec }) {
 self.onmessage = async ({ data }) => {
   const m = await decoder;
   let result;
+  let bytes;
   try {
-    result = decode(m, data);
+    bytes = data.bytes instanceof Blob ? await data.bytes.arrayBuffer() : data.bytes;
+  } catch (error) {
+    self.postMessage({ id: data.id, error: `could not read the file: ${error.message || error}` });
+    return;
+  }
+  try {
+    result = decode(m, bytes, data.spec);
   } catch (error) {
     result = { error: `the decoder failed: ${error.message || error}` };
   } finally {

@@ -14,6 +14,12 @@
 #define STBI_NO_PIC
 #define STBI_NO_PNM
 #define STBI_FAILURE_USERMSG
+#if defined(__EMSCRIPTEN__) && defined(__SSE2__)
+// Emscripten maps SSE2 intrinsics onto wasm SIMD, but stb only enables its SSE2 JPEG kernels on x86
+// targets. Claiming one gives the page the kernels the native build uses (decodes about twice as fast,
+// and the same pixels as the command line).
+#define STBI__X86_TARGET
+#endif
 #include <stb_image.h>
 
 namespace stratum {

@@ -7,7 +7,11 @@ namespace F = torch::nn::functional;
 
 namespace {
 const double kSqrt2 = std::sqrt(2.0);
+thread_local std::int64_t* g_flops = nullptr;  // the innermost live FlopCounter's total
 }
+
+FlopCounter::FlopCounter() : outer_(g_flops) { g_flops = &flops_; }
+FlopCounter::~FlopCounter() { g_flops = outer_; }
 
 EqualizedConv2dImpl::EqualizedConv2dImpl(int in, int out, int kernel, double gain)
     : scale(gain / std::sqrt(static_cast<double>(in) * kernel * kernel)), padding(kernel / 2) {
@@ -16,7 +20,9 @@ EqualizedConv2dImpl::EqualizedConv2dImpl(int in, int out, int kernel, double gai
 }
 
 torch::Tensor EqualizedConv2dImpl::forward(const torch::Tensor& x) {
-    return F::conv2d(x, weight * scale, F::Conv2dFuncOptions().bias(bias).padding(padding));
+    torch::Tensor y = F::conv2d(x, weight * scale, F::Conv2dFuncOptions().bias(bias).padding(padding));
+    if (g_flops) *g_flops += 2 * weight.size(1) * weight.size(2) * weight.size(3) * y.numel();
+    return y;
 }
 
 EqualizedLinearImpl::EqualizedLinearImpl(int in, int out, double gain) : scale(gain / std::sqrt(static_cast<double>(in))) {
@@ -24,7 +30,11 @@ EqualizedLinearImpl::EqualizedLinearImpl(int in, int out, double gain) : scale(g
     bias = register_parameter("bias", torch::zeros({out}));
 }
 
-torch::Tensor EqualizedLinearImpl::forward(const torch::Tensor& x) { return F::linear(x, weight * scale, bias); }
+torch::Tensor EqualizedLinearImpl::forward(const torch::Tensor& x) {
+    torch::Tensor y = F::linear(x, weight * scale, bias);
+    if (g_flops) *g_flops += 2 * weight.size(1) * y.numel();
+    return y;
+}
 
 torch::Tensor leaky(const torch::Tensor& x) { return F::leaky_relu(x, F::LeakyReLUFuncOptions().negative_slope(0.2)); }
 

@@ -81,6 +81,21 @@ struct EncoderImpl : torch::nn::Module {
 };
 TORCH_MODULE(Encoder);
 
+// While one is alive, counts the FLOPs (2 per multiply-add) of every equalized convolution and dense
+// layer run forward on this thread: the models' cost per image, for bench/ and the logs.
+class FlopCounter {
+public:
+    FlopCounter();
+    ~FlopCounter();
+    FlopCounter(const FlopCounter&) = delete;
+    FlopCounter& operator=(const FlopCounter&) = delete;
+    std::int64_t flops() const { return flops_; }
+
+private:
+    std::int64_t flops_ = 0;
+    std::int64_t* outer_;
+};
+
 // Copies every parameter and buffer of `from` into `to` (same architecture).
 void copy_weights(torch::nn::Module& to, const torch::nn::Module& from);
 

@@ -33,7 +33,8 @@ void fit_canvas_to_window() {
 void frame() {
     fit_canvas_to_window();
     web::pump_pipeline();
-    if (!web::should_draw(emscripten_get_now())) return;  // the canvas keeps the last frame
+    const double start = emscripten_get_now();
+    if (!web::should_draw(start)) return;  // the canvas keeps the last frame
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
@@ -46,6 +47,7 @@ void frame() {
     glClearColor(0.08f, 0.08f, 0.1f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    web::record_draw_time(emscripten_get_now() - start);
 }
 
 void setup_style() {

@@ -227,6 +227,7 @@ EMSCRIPTEN_KEEPALIVE void stratum_on_latents(int request_id, const float* latent
     }
     s.view.order_dirty = true;
     if (s.threshold.preset == ThresholdPreset::TopPercent) update_threshold();
+    pump_pipeline();  // the next batch goes now, not at the next frame: the encoder never idles
 }
 
 EMSCRIPTEN_KEEPALIVE void stratum_on_run_error(int request_id, const char* message) {

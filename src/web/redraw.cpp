@@ -2,8 +2,13 @@
 
 #include <GLFW/glfw3.h>
 
+#include <emscripten.h>
+
+#include <algorithm>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "pipeline.h"
 #include "state.h"
@@ -13,9 +18,15 @@ namespace {
 
 int g_frames_after_input = 0;  // ImGui needs a few frames to settle after an event (hover, focus)
 double g_last_draw_ms = -1e9;
+double g_previous_frame_ms = 0;   // when the previous frame began
+bool g_previous_frame_drew = false;
+double g_draw_cost_ms = 16;       // moving average of a drawn frame's full cost, browser's share included
 std::size_t g_last_signature = 0;
 
 void on_input() { g_frames_after_input = 3; }
+
+std::vector<double> g_draw_ms;  // a ring of the last 256 draw times
+std::size_t g_draws = 0;
 
 // What the panels show that can change without input: the model, the rows, the progress, the notice.
 std::size_t state_signature() {
@@ -48,19 +59,44 @@ void watch_input(GLFWwindow* window) {
 }
 
 bool should_draw(double now_ms) {
+    // A drawn frame's cost shows in the gap to the next frame: it includes what the browser does with
+    // the canvas afterwards (compositing; with a software renderer, tens of ms), which our own timer
+    // cannot see.
+    if (g_previous_frame_drew) g_draw_cost_ms = 0.8 * g_draw_cost_ms + 0.2 * (now_ms - g_previous_frame_ms);
+    g_previous_frame_ms = now_ms;
+    // While files are scored, drawing may take a quarter of the main thread at most (and 10 per second).
+    const double busy_interval_ms = std::max(100.0, 4.0 * g_draw_cost_ms);
     bool draw = false;
     if (g_frames_after_input > 0) {
         --g_frames_after_input;
         draw = true;
     }
     const std::size_t signature = state_signature();
-    if (signature != g_last_signature && (!pipeline_busy() || now_ms - g_last_draw_ms >= 100)) draw = true;
+    if (signature != g_last_signature && (!pipeline_busy() || now_ms - g_last_draw_ms >= busy_interval_ms)) draw = true;
     if (now_ms - g_last_draw_ms >= 1000) draw = true;
     if (draw) {
         g_last_signature = signature;
         g_last_draw_ms = now_ms;
     }
+    g_previous_frame_drew = draw;
     return draw;
 }
 
+void record_draw_time(double ms) {
+    if (g_draw_ms.size() < 256) g_draw_ms.push_back(ms);
+    else g_draw_ms[g_draws % 256] = ms;
+    ++g_draws;
+}
+
 }  // namespace web
+
+extern "C" EMSCRIPTEN_KEEPALIVE const char* stratum_frame_stats_json() {
+    static std::string text;
+    std::vector<double> sorted = web::g_draw_ms;
+    std::sort(sorted.begin(), sorted.end());
+    auto at = [&sorted](double p) { return sorted.empty() ? 0.0 : sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(p * sorted.size()))]; };
+    text = nlohmann::json{{"draws", web::g_draws}, {"draw_ms_p50", at(0.5)}, {"draw_ms_p95", at(0.95)},
+                          {"draw_ms_max", sorted.empty() ? 0.0 : sorted.back()}}
+               .dump();
+    return text.c_str();
+}

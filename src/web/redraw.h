@@ -10,7 +10,12 @@ namespace web {
 // Installs GLFW callbacks that note input; call before ImGui's GLFW backend, which chains to them.
 void watch_input(GLFWwindow* window);
 // True when this frame should be drawn: input in the last few frames, a visible change of state (at
-// most 10 times a second while files are being scored), or a second since the last draw.
+// most 10 times a second, and no more than a quarter of the main thread, while files are being
+// scored), or a second since the last draw.
 bool should_draw(double now_ms);
+
+// The main thread's time to build and submit one drawn frame (not the GPU's time to render it); the
+// last 256 are kept for stratum_frame_stats_json (bench/page.mjs reads them).
+void record_draw_time(double ms);
 
 }  // namespace web

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "error.h"
 #include "preprocess.h"
@@ -84,6 +85,23 @@ TEST_CASE("downscaling averages a fine checkerboard to mid grey", "[preprocess]"
     // Point sampling would give 0 or 255. Mitchell's weights over even and odd pixels differ a little
     // (its kernel is not a box), so the mean lands within a few levels of 127.5, not exactly on it.
     for (std::uint8_t v : out.pixels) CHECK(std::abs(int(v) - 128) <= 8);
+}
+
+TEST_CASE("large reductions (block average, then the filter) follow a gradient", "[preprocess]") {
+    // 2000 x 1500, value rising left to right; centre crop to 1500 x 1500, then 32 x 32 (a 47x reduction).
+    Image img = solid(2000, 1500, 1, 0);
+    for (int y = 0; y < img.height; ++y)
+        for (int x = 0; x < img.width; ++x) img.pixels[static_cast<std::size_t>(y) * img.width + x] = static_cast<std::uint8_t>(x * 255 / 1999);
+    const Image out = resize_image(img, 32, 32);
+    for (int y : {0, 15, 31})
+        for (int x = 0; x < 32; ++x) {
+            // The crop starts at column 250: the mean of output column x's source columns.
+            const double source_x = 250 + (x + 0.5) * 1500.0 / 32;
+            const double expected = source_x * 255.0 / 1999;
+            INFO("x " << x << " y " << y);
+            CHECK(std::abs(out.pixels[static_cast<std::size_t>(y) * 32 + x] - expected) <= 2.0);
+        }
+    CHECK(resize_image(solid(4000, 3000, 3, 77), 32, 32).pixels == solid(32, 32, 3, 77).pixels);
 }
 
 TEST_CASE("preprocess checks its inputs", "[preprocess]") {

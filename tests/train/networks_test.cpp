@@ -55,6 +55,25 @@ TEST_CASE("equalized learning rate scales by gain / sqrt(fan_in) at run time", "
     CHECK(torch::allclose(conv(image), reference));
 }
 
+TEST_CASE("the FLOP counter counts 2 per multiply-add of each layer, per image", "[networks]") {
+    EqualizedConv2d conv(2, 3, 3, 1.0);  // 2 in x 9 taps per output value; 3 x 4 x 4 outputs per image
+    EqualizedLinear linear(5, 7, 1.0);   // 5 per output value; 7 outputs per row
+    std::int64_t outer_total = 0;
+    {
+        FlopCounter outer;
+        {
+            FlopCounter inner;  // the innermost counter takes the count
+            conv(torch::zeros({1, 2, 4, 4}));
+            CHECK(inner.flops() == 2 * 2 * 9 * 3 * 16);
+        }
+        conv(torch::zeros({2, 2, 4, 4}));  // two images: twice the work
+        linear(torch::zeros({3, 5}));
+        outer_total = outer.flops();
+    }
+    CHECK(outer_total == 2 * (2 * 2 * 9 * 3 * 16) + 2 * 5 * 7 * 3);
+    conv(torch::zeros({1, 2, 4, 4}));  // no counter alive: nothing is counted, nothing breaks
+}
+
 TEST_CASE("output shapes at every resolution", "[networks]") {
     torch::manual_seed(2);
     const NetConfig net = tiny_net();
