@@ -42,6 +42,9 @@ std::size_t state_signature() {
     mix(static_cast<std::size_t>(s.model.threads));
     mix(std::hash<double>{}(s.threshold.value));
     mix(pipeline_busy());
+    // The table's order is rebuilt while it is drawn, after the count above it: one more frame shows it.
+    mix(s.view.order.size());
+    mix(s.view.order_dirty);
     return h;
 }
 

@@ -67,14 +67,14 @@ function checkAgainstOracle(results) {
 }
 
 test('the page scores dropped files like the oracle (default backend)', async () => {
-  const results = await scoreInPage('', 'page-default-backend.png');
+  const results = await scoreInPage('?model=models/tiny_encoder.json', 'page-default-backend.png');
   assert.ok(['webgpu', 'wasm'].includes(results.backend), `backend ${results.backend}`);
   console.log(`default backend: ${results.backend}`);
   checkAgainstOracle(results);
 });
 
 test('the page scores dropped files like the oracle (WASM forced)', async () => {
-  const results = await scoreInPage('?backend=wasm', 'page-wasm-backend.png');
+  const results = await scoreInPage('?backend=wasm&model=models/tiny_encoder.json', 'page-wasm-backend.png');
   assert.equal(results.backend, 'wasm');
   checkAgainstOracle(results);
 });
@@ -102,6 +102,8 @@ test('the demo loads with one click, labelled by its folders, at twice the pixel
   const button = (await page.evaluate(() => globalThis.stratum.ui())).demo;
   await page.mouse.click((button[0] + button[2]) / 2, (button[1] + button[3]) / 2);
   const results = await waitForResults(page, 24);
+  // Scored by the shipped default model (the card the build installed as models/default.json).
+  assert.equal(results.model, JSON.parse(readFileSync(join(site, 'models', 'default.json'), 'utf8')).name);
   assert.equal(results.rows.filter((r) => r.status === 'scored').length, 24);
   assert.equal(results.rows.filter((r) => r.label === 'normal').length, 16);
   assert.equal(results.rows.filter((r) => r.label === 'anomalous').length, 8);

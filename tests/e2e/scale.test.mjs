@@ -31,7 +31,7 @@ async function openPage() {
   const page = await session.browser.newPage({ viewport: { width: 1280, height: 800 } });
   let crashed = false;
   page.on('crash', () => { crashed = true; });
-  await page.goto(session.server.url + '?backend=wasm');
+  await page.goto(session.server.url + '?backend=wasm&model=models/tiny_encoder.json');
   await page.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().ready, null, { timeout: 60000 });
   return { page, crashed: () => crashed };
 }

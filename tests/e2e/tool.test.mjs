@@ -69,12 +69,14 @@ test('the page agrees with stratum score, and everything stays on its origin', a
   await page.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().ready, null, { timeout: 60000 });
   await page.screenshot({ path: join(artifacts, 'tool-1-start.png') });
 
-  // A bad model first: a card whose graph is not ONNX. The tiny model stays in use.
+  // A bad model first: a card whose graph is not ONNX. The default model stays in use.
+  const shipped = (await page.evaluate(() => globalThis.stratum.results())).model;
+  assert.equal(shipped, JSON.parse(readFileSync(join(site, 'models', 'default.json'), 'utf8')).name);
   await dropFiles(page, [{ name: 'broken.onnx', bytes: Buffer.from('not onnx') },
     { name: 'broken.json', bytes: readFileSync(join(model, 'encoder.json')) }]);
   await page.waitForFunction(() => globalThis.stratum.results().model_error !== '', null, { timeout: 30000 });
   let state = await page.evaluate(() => globalThis.stratum.results());
-  assert.equal(state.model, 'tiny-test-encoder');
+  assert.equal(state.model, shipped);
   assert.match(state.model_error, /broken/);
 
   // Swap in the exported model.
