@@ -97,9 +97,11 @@ nlohmann::json count_flops(const NetConfig& net, int batch) {
 nlohmann::json time_training(const NetConfig& net, int batch, int iterations) {
     torch::manual_seed(1);
     Models m(net);
+    m.to(torch::kCPU);  // as the trainer does (it also sets the memory layout)
     Optimizers o(m, 1e-3);
     const int stage = net.stages();
-    const torch::Tensor real = torch::rand({batch, net.channels, net.resolution, net.resolution}) * 2 - 1;
+    const torch::Tensor images = torch::randint(0, 256, {batch, net.channels, net.resolution, net.resolution}, torch::kUInt8);
+    const torch::Tensor real = prepare_reals(images, stage, stage, 1.0);
     iteration(m, o, real, stage);  // warm-up: allocations, thread pool
     std::vector<double> times;
     for (int i = 0; i < iterations; ++i) {

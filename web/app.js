@@ -352,6 +352,7 @@ try {
     ui: () => JSON.parse(app.UTF8ToString(app._stratum_ui_marks_json())),
     progress: () => JSON.parse(app.UTF8ToString(app._stratum_progress_json())),
     frameStats: () => JSON.parse(app.UTF8ToString(app._stratum_frame_stats_json())),
+    resetFrameStats: () => app._stratum_frame_stats_reset(),
     benchEncoder,
     addFiles,
     loadModelFromUrl,

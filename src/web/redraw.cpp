@@ -93,6 +93,11 @@ void record_draw_time(double ms) {
 
 }  // namespace web
 
+extern "C" EMSCRIPTEN_KEEPALIVE void stratum_frame_stats_reset() {
+    web::g_draw_ms.clear();
+    web::g_draws = 0;
+}
+
 extern "C" EMSCRIPTEN_KEEPALIVE const char* stratum_frame_stats_json() {
     static std::string text;
     std::vector<double> sorted = web::g_draw_ms;
