@@ -1,5 +1,6 @@
 #include "image.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -44,6 +45,42 @@ bool jpeg_has_end_marker(const std::uint8_t* data, std::size_t size) {
 }
 
 std::uint32_t be16(const std::uint8_t* p) { return (std::uint32_t(p[0]) << 8) | p[1]; }
+
+// stb_image (Debian's 2.27) writes past its Huffman size table when a DHT segment declares more than
+// 256 codes (found by fuzz/decode_fuzz under UBSan). We walk the JPEG's segments ourselves, entropy-
+// coded data included (progressive files define tables between scans), and refuse such a table before
+// stb sees it. Anything else malformed is left to stb.
+bool jpeg_huffman_tables_valid(const std::uint8_t* d, std::size_t n) {
+    std::size_t i = 2;  // after SOI
+    while (i + 4 <= n) {
+        if (d[i] != 0xFF) {  // entropy-coded data: skip to the next marker (not a stuffed 0 or a restart)
+            ++i;
+            continue;
+        }
+        const std::uint8_t marker = d[i + 1];
+        if (marker == 0x00 || marker == 0xFF || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) {
+            ++i;
+            continue;
+        }
+        if (marker == 0xD9) return true;  // EOI
+        const std::size_t length = be16(d + i + 2);
+        if (length < 2) return true;  // stb reports it
+        if (marker == 0xC4) {
+            // As stb reads it: tables follow one another while the declared length lasts, and a
+            // table's 16 counts are read even when the length (or the file) ends inside them.
+            long remaining = static_cast<long>(length) - 2;
+            for (std::size_t t = i + 4; remaining > 0 && t + 1 < n;) {
+                std::size_t codes = 0;  // past the end of the file stb reads zeros
+                for (std::size_t k = t + 1; k < t + 17 && k < n; ++k) codes += d[k];
+                if (codes > 256) return false;
+                t += 17 + codes;
+                remaining -= static_cast<long>(17 + codes);
+            }
+        }
+        i += 2 + length;
+    }
+    return true;
+}
 std::uint32_t be32(const std::uint8_t* p) { return (be16(p) << 16) | be16(p + 2); }
 std::uint32_t le16(const std::uint8_t* p) { return (std::uint32_t(p[1]) << 8) | p[0]; }
 std::uint32_t le32(const std::uint8_t* p) { return (le16(p + 2) << 16) | le16(p); }
@@ -108,6 +145,12 @@ ImageHeader read_header(const std::uint8_t* data, std::size_t size) {
     ImageHeader header;
     header.format = sniff_format(data, size);
     const int n = checked_size(size);
+    // Before any stb call: stb's header reader already builds the tables. stb takes a file as JPEG when
+    // it starts with FF D8 after any number of FF fill bytes.
+    std::size_t fill = 0;
+    while (fill < size && data[fill] == 0xFF) ++fill;
+    if (fill >= 1 && fill < size && data[fill] == 0xD8 && !jpeg_huffman_tables_valid(data + fill - 1, size - fill + 1))
+        throw Error("JPEG could not be decoded: a Huffman table declares more than 256 codes (corrupt file)");
     if (!stbi_info_from_memory(data, n, &header.width, &header.height, &header.channels_in_file)) {
         std::uint64_t w = 0, h = 0;
         if (declared_size(header.format, data, size, w, h) && w * h > kStbPixelCeiling)
@@ -142,6 +185,7 @@ Image decode_image(const std::uint8_t* data, std::size_t size, int channels, con
 
     if (header.format == "JPEG" && !jpeg_has_end_marker(data, size))
         throw Error("JPEG is truncated (no end-of-image marker)");
+
 
     int w = 0, h = 0, in_file = 0;
     std::unique_ptr<stbi_uc, void (*)(void*)> decoded(

@@ -201,7 +201,7 @@ ModelCard parse_model_card(const std::string& json_text) {
     json root;
     try {
         root = json::parse(json_text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse errors, and numbers too large for a double (found by fuzz/)
         throw Error(std::string("model card is not valid JSON: ") + e.what());
     }
     if (!root.is_object()) throw Error("model card: expected a JSON object at the top level");

@@ -128,7 +128,7 @@ TrainConfig config_from_json(const std::string& text) {
     json j;
     try {
         j = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // also numbers too large for a double
         throw Error(std::string("config.json is not valid JSON: ") + e.what());
     }
     if (!j.is_object() || !j.contains("net") || !j.contains("data") || !j.contains("schedule"))

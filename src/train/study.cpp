@@ -41,7 +41,7 @@ StudySpec parse_study_spec(const std::string& text) {
     json j;
     try {
         j = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // also numbers too large for a double
         throw Error(std::string("study spec is not valid JSON: ") + e.what());
     }
     StudySpec s;

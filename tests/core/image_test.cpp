@@ -107,6 +107,22 @@ TEST_CASE("bad input is refused with a specific message", "[image]") {
     CHECK_THAT(decode_error(cut_jpg), Catch::Contains("JPEG is truncated"));
 }
 
+TEST_CASE("a JPEG Huffman table with more than 256 codes is refused before stb reads it", "[image]") {
+    // stb_image 2.27 writes past its table for such a file (found by fuzz/decode_fuzz under UBSan).
+    std::vector<std::uint8_t> pixels(16 * 16 * 3, 128);
+    Bytes jpeg = encode_jpeg(16, 16, 3, pixels, 90);
+    REQUIRE_NOTHROW(decode_image(jpeg.data(), jpeg.size(), 3));
+    std::size_t dht = 0;
+    for (std::size_t i = 2; i + 1 < jpeg.size(); ++i)
+        if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xC4) {
+            dht = i;
+            break;
+        }
+    REQUIRE(dht > 0);
+    jpeg[dht + 4 + 1 + 15] = 255;  // the first table's count of 16-bit codes: now over 256 in all
+    CHECK_THROWS_WITH(decode_image(jpeg.data(), jpeg.size(), 3), Catch::Contains("more than 256 codes"));
+}
+
 TEST_CASE("images over the pixel limit are refused from the header alone", "[image]") {
     // 100000 x 100000 would need 30 GB; the header is all there is, so only the limit can refuse it.
     const Bytes huge = png_header_only(100000, 100000);
