@@ -1,4 +1,7 @@
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "error.h"
 #include "image.h"
@@ -122,6 +125,22 @@ TEST_CASE("a JPEG Huffman table with more than 256 codes is refused before stb r
     jpeg[dht + 4 + 1 + 15] = 255;  // the first table's count of 16-bit codes: now over 256 in all
     CHECK_THROWS_WITH(decode_image(jpeg.data(), jpeg.size(), 3), Catch::Contains("more than 256 codes"));
 }
+
+#ifdef STRATUM_FUZZ_CORPUS  // native builds: the files the fuzzers found stay refused, with the reason
+TEST_CASE("every JPEG the decode fuzzer found is refused before stb builds its tables", "[image]") {
+    int seen = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(STRATUM_FUZZ_CORPUS "/decode_fuzz")) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("regression-huffman", 0) != 0) continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        const Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        INFO(name);
+        CHECK_THROWS_WITH(decode_image(bytes.data(), bytes.size(), 3), Catch::Contains("Huffman table"));
+        ++seen;
+    }
+    CHECK(seen >= 5);
+}
+#endif
 
 TEST_CASE("images over the pixel limit are refused from the header alone", "[image]") {
     // 100000 x 100000 would need 30 GB; the header is all there is, so only the limit can refuse it.
