@@ -68,6 +68,24 @@ async function fetchOk(url) {
   return response;
 }
 
+// A graph must encode what its card promises before it replaces the model in use: two mid-grey images
+// of the card's input size must give two finite latents of the card's size. Returns '' or the reason.
+async function probeEncoder(s, card) {
+  const { channels, height, width } = card.input;
+  let latent;
+  try {
+    const input = new ort.Tensor('float32', new Float32Array(2 * channels * height * width), [2, channels, height, width]);
+    latent = (await s.run({ [s.inputNames[0]]: input }))[s.outputNames[0]];
+  } catch (error) {
+    return `the graph does not take the card's input (2 x ${channels} x ${height} x ${width}): ${error.message || error}`;
+  }
+  const values = latent.location === 'cpu' ? latent.data : await latent.getData();
+  if (latent.dims.length !== 2 || latent.dims[0] !== 2 || latent.dims[1] !== card.output.size)
+    return `the graph's output has shape [${latent.dims.join(', ')}] for 2 images; the card says ${card.output.size} values per image`;
+  if (!Array.from(values).every(Number.isFinite)) return 'the encoder outputs NaN or infinite values (a broken model)';
+  return '';
+}
+
 // Card first (validated in C++), then the graph; the model in use is replaced only when both agree.
 async function useModel(source, cardText, loadGraph) {
   try {
@@ -79,6 +97,12 @@ async function useModel(source, cardText, loadGraph) {
       opened = await openSession(bytes, params.get('backend'));
     } catch (error) {
       app.ccall('stratum_model_failed', null, ['string'], [`${source}: not a usable ONNX graph (${error.message || error})`]);
+      return false;
+    }
+    const broken = await probeEncoder(opened.session, JSON.parse(cardText));
+    if (broken) {
+      await opened.session.release();
+      app.ccall('stratum_model_failed', null, ['string'], [`${source}: ${broken}`]);
       return false;
     }
     const problem = app.ccall('stratum_model_ready', 'string', ['string', 'number', 'string', 'string', 'string'],

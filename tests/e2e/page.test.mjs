@@ -79,6 +79,36 @@ test('the page scores dropped files like the oracle (WASM forced)', async () => 
   checkAgainstOracle(results);
 });
 
+test('an encoder that outputs NaN, and a card whose input the graph does not take, are refused; the model stays', async () => {
+  assert.ok(process.env.MAKE_TINY_ENCODER, 'MAKE_TINY_ENCODER must name the make_tiny_encoder tool');
+  const broken = mkdtempSync(join(tmpdir(), 'stratum-nan-'));
+  execFileSync(process.env.MAKE_TINY_ENCODER, [broken, '--nan']);
+  const page = await browser.newPage();
+  await page.goto(server.url + '?backend=wasm&model=models/tiny_encoder.json');
+  await page.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().ready, null, { timeout: 60000 });
+  const errorMatching = async (pattern) => {
+    await page.waitForFunction((p) => new RegExp(p).test(globalThis.stratum.results().model_error), pattern.source,
+      { timeout: 30000 });
+    return page.evaluate(() => globalThis.stratum.results());
+  };
+
+  await dropFiles(page, [{ name: 'tiny_encoder.onnx', bytes: readFileSync(join(broken, 'tiny_encoder.onnx')) },
+    { name: 'tiny_encoder.json', bytes: readFileSync(join(broken, 'tiny_encoder.json')) }]);
+  let state = await errorMatching(/NaN/);
+  assert.equal(state.model, 'tiny-test-encoder');
+  assert.equal(state.ready, true);
+
+  const fixtures = join(site, 'models');
+  const card = JSON.parse(readFileSync(join(fixtures, 'tiny_encoder.json'), 'utf8'));
+  card.input.width = card.input.height = 28;  // the sha256 still names the graph: only the probe can tell
+  await dropFiles(page, [{ name: 'tiny_encoder.onnx', bytes: readFileSync(join(fixtures, 'tiny_encoder.onnx')) },
+    { name: 'tiny_encoder.json', bytes: Buffer.from(JSON.stringify(card)) }]);
+  state = await errorMatching(/does not take the card's input/);
+  assert.equal(state.model, 'tiny-test-encoder');
+  assert.equal(state.ready, true);
+  await page.close();
+});
+
 test('a card that does not parse leaves a clear message', async () => {
   const page = await browser.newPage();
   await page.goto(server.url + '?model=models/missing.json');
