@@ -48,12 +48,10 @@ nlohmann::json gemm_rate() {
     return out;
 }
 
-// One full iteration as the trainer runs it at the final resolution: D step, G step, E step.
+// One full iteration as the trainer runs it, at the final resolution.
 void iteration(Models& m, Optimizers& o, const torch::Tensor& real, int stage) {
     Losses losses;
-    critic_step(m, o, real, stage, 1.0, 0.999, losses);
-    generator_step(m, o, real.size(0), stage, 1.0, losses);
-    encoder_step(m, o, real.size(0), stage, 1.0, losses);
+    train_iteration(m, o, real, stage, 1.0, 0.999, losses);
 }
 
 nlohmann::json count_flops(const NetConfig& net, int batch) {

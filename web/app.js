@@ -90,7 +90,8 @@ async function probeEncoder(s, card) {
 async function useModel(source, cardText, loadGraph) {
   try {
     if (app.ccall('stratum_load_card', 'string', ['string', 'string'], [source, cardText])) return false;
-    const bytes = await loadGraph(JSON.parse(cardText).model_file);
+    const card = JSON.parse(cardText);
+    const bytes = await loadGraph(card.model_file);
     const digest = await sha256Hex(bytes);
     let opened;
     try {
@@ -99,7 +100,7 @@ async function useModel(source, cardText, loadGraph) {
       app.ccall('stratum_model_failed', null, ['string'], [`${source}: not a usable ONNX graph (${error.message || error})`]);
       return false;
     }
-    const broken = await probeEncoder(opened.session, JSON.parse(cardText));
+    const broken = await probeEncoder(opened.session, card);
     if (broken) {
       await opened.session.release();
       app.ccall('stratum_model_failed', null, ['string'], [`${source}: ${broken}`]);

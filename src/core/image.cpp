@@ -45,6 +45,9 @@ bool jpeg_has_end_marker(const std::uint8_t* data, std::size_t size) {
 }
 
 std::uint32_t be16(const std::uint8_t* p) { return (std::uint32_t(p[0]) << 8) | p[1]; }
+std::uint32_t be32(const std::uint8_t* p) { return (be16(p) << 16) | be16(p + 2); }
+std::uint32_t le16(const std::uint8_t* p) { return (std::uint32_t(p[1]) << 8) | p[0]; }
+std::uint32_t le32(const std::uint8_t* p) { return (le16(p + 2) << 16) | le16(p); }
 
 // stb_image (Debian's 2.27) writes past its Huffman size table when a DHT segment declares more than
 // 256 codes (found by fuzz/decode_fuzz under UBSan). We walk the JPEG's segments ourselves, entropy-
@@ -81,9 +84,6 @@ bool jpeg_huffman_tables_valid(const std::uint8_t* d, std::size_t n) {
     }
     return true;
 }
-std::uint32_t be32(const std::uint8_t* p) { return (be16(p) << 16) | be16(p + 2); }
-std::uint32_t le16(const std::uint8_t* p) { return (std::uint32_t(p[1]) << 8) | p[0]; }
-std::uint32_t le32(const std::uint8_t* p) { return (le16(p + 2) << 16) | le16(p); }
 
 // The dimensions a header declares, read without stb: stb refuses to even describe an image whose
 // pixels would exceed 1 GiB, and then tries other formats, losing the reason. Reading the size
@@ -185,7 +185,6 @@ Image decode_image(const std::uint8_t* data, std::size_t size, int channels, con
 
     if (header.format == "JPEG" && !jpeg_has_end_marker(data, size))
         throw Error("JPEG is truncated (no end-of-image marker)");
-
 
     int w = 0, h = 0, in_file = 0;
     std::unique_ptr<stbi_uc, void (*)(void*)> decoded(

@@ -107,6 +107,13 @@ void encoder_step(Models& m, Optimizers& o, std::int64_t batch, int stage, doubl
     losses.e = loss.item<double>();
 }
 
+void train_iteration(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double alpha, double ema_beta,
+                     Losses& losses) {
+    critic_step(m, o, real, stage, alpha, ema_beta, losses);
+    generator_step(m, o, real.size(0), stage, alpha, losses);
+    encoder_step(m, o, real.size(0), stage, alpha, losses);
+}
+
 torch::Tensor prepare_reals(const torch::Tensor& uint8_batch, int final_stage, int stage, double alpha) {
     // The layout follows the weights' (Models::to): a convolution works in its weights' format.
     torch::Tensor x = uint8_batch.to(torch::kFloat32).div(127.5).sub(1.0);

@@ -46,6 +46,11 @@ void generator_step(Models& m, Optimizers& o, std::int64_t batch, int stage, dou
 // E step: x_f = G(z); mean|x_f - G(E(x_f))|; only E's weights move. E never sees a real image.
 void encoder_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses);
 
+// One training iteration as the trainer runs it: critic step, generator step, encoder step, on the
+// batch `real` (bench/stratum_bench times exactly this).
+void train_iteration(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double alpha, double ema_beta,
+                     Losses& losses);
+
 void update_ema(Generator& ema, const Generator& g, double beta);
 
 // Real images for a phase: uint8 CHW at full size -> [-1, 1] at the phase's resolution, blended

@@ -261,9 +261,7 @@ void Trainer::run() {
         // G in short runs too instead of staying near its random start for the first ~1000 steps.
         const double step = static_cast<double>(images_) / static_cast<double>(batch);
         const double ema_beta = std::min(s.ema_beta, (1.0 + step) / (10.0 + step));
-        critic_step(models_, *optimizers_, real, phase.stage, phase.alpha, ema_beta, last);
-        generator_step(models_, *optimizers_, batch, phase.stage, phase.alpha, last);
-        encoder_step(models_, *optimizers_, batch, phase.stage, phase.alpha, last);
+        train_iteration(models_, *optimizers_, real, phase.stage, phase.alpha, ema_beta, last);
         if (!std::isfinite(last.d) || !std::isfinite(last.g) || !std::isfinite(last.e)) {
             if (tty_) std::cerr << "\n";
             throw Error("training diverged at " + std::to_string(images_) + " images (D " + std::to_string(last.d) +

@@ -39,11 +39,7 @@ EMSCRIPTEN_KEEPALIVE int stratum_decode(const std::uint8_t* bytes, int size, int
         spec.fit = fit == 1 ? stratum::Fit::Stretch : stratum::Fit::CenterCrop;
         const stratum::Image image = stratum::decode_image(bytes, static_cast<std::size_t>(size), channels);
         g_last.tensor = stratum::preprocess(image, spec);
-        // A photo's thumbnail is drawn from a small copy, not from its millions of pixels.
-        const int small = 4 * web::kThumbnail;
-        g_last.thumbnail = web::make_thumbnail(image.width > small && image.height > small
-                                                   ? stratum::resize_image(image, small, small)
-                                                   : image);
+        g_last.thumbnail = web::make_thumbnail(image);  // resize_image averages a photo's blocks first
         return 1;
     } catch (const stratum::Error& e) {
         g_last.error = e.what();
