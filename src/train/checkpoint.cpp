@@ -1,8 +1,16 @@
 #include "checkpoint.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <memory>
 
 #include "error.h"
+#include "run_files.h"
+#include "sha256.h"
 
 namespace stratum::train {
 namespace {
@@ -20,6 +28,54 @@ void write_optimizer(torch::serialize::OutputArchive& archive, const char* key, 
     archive.write(key, sub);
 }
 
+// Torch's own file writer throws from a destructor when the disk fills (std::terminate): the archive
+// is streamed through a writer that never reports a short write to torch, and errors are raised
+// here once torch is done.
+void write_archive(torch::serialize::OutputArchive& archive, const std::string& path) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
+    if (!file) throw Error("cannot create " + path + ": " + std::strerror(errno));
+    int error = 0;
+    archive.save_to([&](const void* data, std::size_t size) -> std::size_t {
+        if (error == 0 && std::fwrite(data, 1, size, file.get()) != size) error = errno ? errno : EIO;
+        return size;
+    });
+    if (error == 0 && std::fflush(file.get()) != 0) error = errno;
+    if (error == 0 && ::fsync(::fileno(file.get())) != 0) error = errno;
+    if (std::fclose(file.release()) != 0 && error == 0) error = errno;
+    if (error != 0) throw Error("cannot write " + path + " (disk full?): " + std::strerror(error));
+}
+
+// dir/checkpoint.pt -> dir/checkpoint.sha256, in sha256sum's format.
+std::string sum_path(const std::string& checkpoint) {
+    return std::filesystem::path(checkpoint).replace_extension(".sha256").string();
+}
+
+std::string sum_line(const std::string& checkpoint, const std::string& digest) {
+    return digest + "  " + std::filesystem::path(checkpoint).filename().string() + "\n";
+}
+
+std::string recorded_digest(const std::string& sum_file) {
+    std::error_code ec;
+    if (!std::filesystem::exists(sum_file, ec)) return "";
+    return read_text_file(sum_file).substr(0, 64);
+}
+
+// The checkpoint must be the file whose SHA-256 was recorded when it was written. A kill between
+// the two renames of save_checkpoint leaves the new sum in .next: it is completed here.
+void verify_checkpoint(const std::string& path) {
+    const std::string sums = sum_path(path), next = sums + ".next";
+    const std::string recorded = recorded_digest(sums), pending = recorded_digest(next);
+    if (recorded.empty() && pending.empty()) return;  // a run from before checksums (torch's zip CRCs still apply)
+    const std::string actual = sha256_file(path);
+    if (actual == recorded) return;
+    if (actual == pending) {
+        replace_file(next, sums);
+        return;
+    }
+    throw Error(path + " is damaged: its SHA-256 is not the one recorded when it was written (" + sums +
+                "). Restore it from a copy, or start a new run");
+}
+
 }  // namespace
 
 void save_checkpoint(const std::string& path, Models& m, Optimizers& o, const CheckpointState& state) {
@@ -33,19 +89,23 @@ void save_checkpoint(const std::string& path, Models& m, Optimizers& o, const Ch
     write_optimizer(archive, "opt_e", *o.e);
     archive.write("images_seen", torch::tensor(state.images_seen, torch::kInt64));
     archive.write("phase_index", torch::tensor(static_cast<std::int64_t>(state.phase_index), torch::kInt64));
-    const std::string tmp = path + ".tmp";
+    // Written to .tmp and synced; its SHA-256 goes to checkpoint.sha256.next; then both are renamed
+    // into place. A kill or a full disk at any point leaves the previous pair whole.
+    const std::string tmp = path + ".tmp", sums = sum_path(path), next = sums + ".next";
     try {
-        archive.save_to(tmp);
-    } catch (const c10::Error& e) {
+        write_archive(archive, tmp);
+        write_file_synced(next, sum_line(path, sha256_file(tmp)));
+    } catch (const Error& e) {
         std::filesystem::remove(tmp);
-        throw Error("cannot write checkpoint " + tmp + " (disk full?): " + e.what_without_backtrace());
+        throw Error(std::string(e.what()) + "; the previous checkpoint is kept");
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) throw Error("cannot rename " + tmp + ": " + ec.message());
+    replace_file(tmp, path);
+    replace_file(next, sums);
+    sync_folder_of(path);
 }
 
 CheckpointState load_checkpoint(const std::string& path, Models& m, Optimizers* o, const torch::Device& device) {
+    verify_checkpoint(path);
     torch::serialize::InputArchive archive;
     try {
         archive.load_from(path, device);

@@ -1,25 +1,61 @@
 #include "run_files.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "error.h"
 
 namespace stratum::train {
 
-void write_file_atomic(const std::string& path, const std::string& content) {
-    const std::string tmp = path + ".tmp";
+void sync_to_disk(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw Error("cannot open " + path + " to sync it: " + std::strerror(errno));
+    const int status = ::fsync(fd);
+    const int error = errno;
+    ::close(fd);
+    // Some file systems cannot sync a folder (EINVAL); the data itself was synced before.
+    if (status != 0 && error != EINVAL) throw Error("cannot sync " + path + " to disk: " + std::strerror(error));
+}
+
+void sync_folder_of(const std::string& path) {
+    const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+    sync_to_disk(folder.empty() ? "." : folder.string());
+}
+
+void replace_file(const std::string& from, const std::string& to) {
+    std::error_code ec;
+    std::filesystem::rename(from, to, ec);
+    if (ec) throw Error("cannot rename " + from + " to " + to + ": " + ec.message());
+}
+
+void write_file_synced(const std::string& path, const std::string& content) {
     {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out.write(content.data(), static_cast<std::streamsize>(content.size()));
         out.flush();
-        if (!out) throw Error("cannot write " + tmp + " (disk full or not writable?)");
+        if (!out) {
+            out.close();
+            std::remove(path.c_str());
+            throw Error("cannot write " + path + " (disk full or not writable?)");
+        }
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) throw Error("cannot rename " + tmp + " to " + path + ": " + ec.message());
+    sync_to_disk(path);
+}
+
+void write_file_atomic(const std::string& path, const std::string& content) {
+    const std::string tmp = path + ".tmp";
+    write_file_synced(tmp, content);
+    replace_file(tmp, path);
+    sync_folder_of(path);
 }
 
 std::string read_text_file(const std::string& path) {
@@ -53,6 +89,22 @@ TrainingSelection read_training_set(const std::string& path) {
         else throw Error(path + ":" + std::to_string(number) + ": unknown role \"" + role + "\"");
     }
     return sel;
+}
+
+std::size_t trim_log(const std::string& path, std::int64_t images) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return 0;
+    std::istringstream in(read_text_file(path));
+    std::string line, kept;
+    std::size_t dropped = 0;
+    while (std::getline(in, line)) {
+        const nlohmann::json entry = nlohmann::json::parse(line, nullptr, false);
+        const bool whole = entry.is_object() && entry.contains("images") && entry["images"].is_number_integer();
+        if (whole && entry["images"].get<std::int64_t>() <= images) kept += line + "\n";
+        else ++dropped;
+    }
+    if (dropped > 0) write_file_atomic(path, kept);
+    return dropped;
 }
 
 }  // namespace stratum::train

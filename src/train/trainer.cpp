@@ -59,8 +59,10 @@ void write_grid(const std::string& path, const torch::Tensor& images, int column
             std::copy(src, src + static_cast<std::size_t>(w) * c, dst);
         }
     const std::vector<std::uint8_t> png = encode_png(grid);
-    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(png.data()),
-                                                 static_cast<std::streamsize>(png.size()));
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+    out.flush();
+    if (!out) throw Error("cannot write " + path + " (disk full or not writable?)");
 }
 
 struct Averages {
@@ -93,6 +95,17 @@ private:
     void log_line(const Phase& phase, const Losses& mean, double images_per_second);
     void show_progress(const Phase& phase, const Losses& last, double images_per_second, bool final_line);
     void checkpoint(int phase_index);
+    // A log line or a sample that cannot be written (a full disk) stops the run with the way back.
+    template <typename Write>
+    void keep_going_or_stop(Write write) {
+        try {
+            write();
+        } catch (const Error& e) {
+            if (tty_) std::cerr << "\n";
+            throw Error(std::string(e.what()) + "; the last checkpoint (" + files_.checkpoint() +
+                        ") is whole: free space, then continue with stratum train --resume " + files_.dir);
+        }
+    }
 
     TrainConfig config_;
     RunFiles files_;
@@ -177,7 +190,10 @@ void Trainer::log_line(const Phase& phase, const Losses& m, double ips) {
     const nlohmann::json line = {{"images", images_},   {"resolution", phase.resolution()}, {"alpha", phase.alpha},
                                  {"d_loss", m.d},        {"gradient_penalty", m.gp},        {"g_loss", m.g},
                                  {"e_loss", m.e},        {"images_per_second", ips}};
-    std::ofstream(files_.log(), std::ios::app) << line.dump() << "\n";
+    std::ofstream out(files_.log(), std::ios::app);
+    out << line.dump() << "\n";
+    out.flush();
+    if (!out) throw Error("cannot append to " + files_.log() + " (disk full or not writable?)");
 }
 
 void Trainer::show_progress(const Phase& phase, const Losses& last, double ips, bool final_line) {
@@ -235,6 +251,8 @@ void Trainer::run() {
         // A fresh random stream for the rest of the run, still determined by the seed and the position.
         torch::manual_seed(config_.seed + static_cast<std::uint64_t>(images_) * 7919);
         std::cerr << "stratum train: resuming at " << images_ << " images\n";
+        if (const std::size_t dropped = trim_log(files_.log(), images_))
+            std::cerr << "stratum train: " << dropped << " log lines after the checkpoint dropped (they are redone)\n";
     }
     load_data();
     if (!fs::exists(files_.checkpoint())) checkpoint(phase_index);  // a good state to come back to, from the start
@@ -277,14 +295,14 @@ void Trainer::run() {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - window_start).count();
         if (seconds > 0) ips = static_cast<double>(window_images) / seconds;
         if (crossed(s.log_every)) {
-            log_line(phase, window.mean(), ips);
+            keep_going_or_stop([&] { log_line(phase, window.mean(), ips); });
             if (!tty_) show_progress(phase, window.mean(), ips, false);
             window = Averages{};
             window_start = std::chrono::steady_clock::now();
             window_images = 0;
         }
         if (tty_) show_progress(phase, last, ips, false);
-        if (crossed(s.sample_every)) write_samples(phase_at(config_, images_ - 1));
+        if (crossed(s.sample_every)) keep_going_or_stop([&] { write_samples(phase_at(config_, images_ - 1)); });
         if (crossed(s.checkpoint_every)) checkpoint(phase_index);
         if (g_stop_requested) {
             checkpoint(phase_index);

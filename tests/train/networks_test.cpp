@@ -1,11 +1,17 @@
 // The networks and the training step (DESIGN section 1), on small nets: seconds each.
 // torch (through glog) defines a CHECK macro of its own that aborts instead of reporting: include
 // torch first, drop its CHECK, then let Catch2 define the one these tests mean.
+#include "checkpoint.h"
 #include "steps.h"
 #undef CHECK
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "error.h"
+#include "run_files.h"
 
 using namespace stratum::train;
 
@@ -203,4 +209,44 @@ TEST_CASE("real images are brought to the phase's resolution and blended during 
     CHECK(torch::allclose(full, u8.to(torch::kFloat32) / 127.5 - 1.0));
     CHECK(prepare_reals(u8, 3, 2, 1.0).sizes() == torch::IntArrayRef({2, 3, 8, 8}));
     CHECK(torch::allclose(prepare_reals(u8, 3, 3, 0.0), upsample2(downsample2(full)), 1e-6, 1e-6));
+}
+
+TEST_CASE("checkpoints carry their SHA-256; a kill between the renames is completed, a changed byte refused", "[networks]") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("stratum-ckpt-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string path = (dir / "checkpoint.pt").string(), sums = (dir / "checkpoint.sha256").string();
+    torch::manual_seed(3);
+    Models saved(tiny_net());
+    Optimizers optimizers(saved, 1e-3);
+    save_checkpoint(path, saved, optimizers, {1234, 0});
+    const std::string line = read_text_file(sums);
+    CHECK(line.size() == 64 + 2 + std::string("checkpoint.pt\n").size());
+    CHECK_FALSE(fs::exists(sums + ".next"));
+    CHECK_FALSE(fs::exists(path + ".tmp"));
+
+    Models loaded(tiny_net());
+    CHECK(load_checkpoint(path, loaded, nullptr, torch::kCPU).images_seen == 1234);
+    CHECK(identical(*loaded.e, snapshot(*saved.e)));
+
+    // Killed after the checkpoint's rename, before its sum's: the sum waits in .next.
+    fs::rename(sums, sums + ".next");
+    write_file_atomic(sums, std::string(64, '0') + "  checkpoint.pt\n");
+    CHECK(load_checkpoint(path, loaded, nullptr, torch::kCPU).images_seen == 1234);
+    CHECK(read_text_file(sums) == line);
+    CHECK_FALSE(fs::exists(sums + ".next"));
+
+    {
+        std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+        const auto middle = static_cast<std::streamoff>(fs::file_size(path) / 2);
+        char byte = 0;
+        f.seekg(middle);
+        f.read(&byte, 1);
+        byte = static_cast<char>(~byte);  // every bit flipped: always a change
+        f.seekp(middle);
+        f.write(&byte, 1);
+    }
+    CHECK_THROWS_WITH(load_checkpoint(path, loaded, nullptr, torch::kCPU), Catch::Contains("is damaged"));
+    fs::remove_all(dir);
 }

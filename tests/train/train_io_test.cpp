@@ -159,6 +159,19 @@ TEST_CASE("training_set.tsv round-trips and atomic writes replace whole files", 
     fs::remove_all(dir);
 }
 
+TEST_CASE("a resume trims the log to the checkpoint and drops a line a kill cut short", "[train_io]") {
+    const fs::path dir = fresh_dir("log");
+    const std::string log = (dir / "log.jsonl").string();
+    CHECK(trim_log(log, 100) == 0);  // no log yet: nothing to do
+    std::ofstream(log) << "{\"images\":40,\"d_loss\":1}\n{\"images\":80,\"d_loss\":2}\n"
+                          "{\"images\":120,\"d_loss\":3}\n{\"images\":160,\"d_lo";
+    CHECK(trim_log(log, 80) == 2);
+    CHECK(read_text_file(log) == "{\"images\":40,\"d_loss\":1}\n{\"images\":80,\"d_loss\":2}\n");
+    CHECK(trim_log(log, 80) == 0);  // already trimmed: unchanged
+    CHECK(read_text_file(log) == "{\"images\":40,\"d_loss\":1}\n{\"images\":80,\"d_loss\":2}\n");
+    fs::remove_all(dir);
+}
+
 TEST_CASE("Fashion-MNIST idx files are read when installed", "[train_io][idx]") {
     const std::string path = "/usr/share/datasets/fashion-mnist";
     INFO("scripts/setup.sh installs Debian's dataset-fashion-mnist");
