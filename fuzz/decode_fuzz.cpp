@@ -9,7 +9,7 @@
 #include "preprocess.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    // A lower pixel limit than the default 64 megapixels: the same checks run, and a mutated header
+    // A lower pixel limit than the default 150 megapixels: the same checks run, and a mutated header
     // cannot make every run allocate hundreds of megabytes (which would slow the fuzzer to a crawl).
     stratum::DecodeLimits limits;
     limits.max_pixels = 1u << 22;

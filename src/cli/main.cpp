@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
     sc->add_option("inputs", score_options.inputs, "Image files and folders")->required();
     sc->add_option("--csv", score_options.csv, "Write CSV (file,norm,score,verdict,label,error) here; - for stdout");
     sc->add_option("--latents", score_options.latents, "Also write every latent as TSV here");
-    sc->add_option("--batch", score_options.batch, "Images per encoder call")->capture_default_str()->check(CLI::PositiveNumber);
+    sc->add_option("--batch", score_options.batch, "Images per encoder call on a GPU (on the CPU each image is encoded alone: its score never depends on the other files)")->capture_default_str()->check(CLI::PositiveNumber);
     sc->add_option("--threads", score_options.threads, "CPU threads (0 = all cores)");
     sc->add_option("--device", score_options.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
 

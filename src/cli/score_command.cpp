@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -38,6 +40,7 @@ std::vector<train::ImageSource> expand_inputs(const std::vector<std::string>& in
             try {
                 const train::SourceListing listing = train::list_sources(input);
                 sources.insert(sources.end(), listing.sources.begin(), listing.sources.end());
+                for (const train::ListingProblem& p : listing.problems) failures.push_back({p.location, "", p.message, {}, {}});
             } catch (const Error& e) {
                 failures.push_back({input, "", e.what(), {}, {}});
             }
@@ -51,8 +54,9 @@ std::vector<train::ImageSource> expand_inputs(const std::vector<std::string>& in
 }
 
 std::vector<std::uint8_t> read_bytes(const std::string& path) {
+    errno = 0;
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error("cannot open the file");
+    if (!in) throw Error(std::string("cannot open the file: ") + (errno ? std::strerror(errno) : "unknown error"));
     return std::vector<std::uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
@@ -65,21 +69,32 @@ int run_score(const ScoreOptions& o) {
     const std::vector<train::ImageSource> sources = expand_inputs(o.inputs, rows);
     const bool tty = isatty(STDERR_FILENO);
 
-    // Decode and preprocess in parallel (the core's code), then encode in batches.
-    std::vector<std::vector<float>> inputs(sources.size());
+    // Decode and preprocess in parallel (the core's code). On the CPU each worker also encodes its
+    // image alone, on one torch thread: a score never depends on which other files share the run
+    // (batched convolutions sum in an order that depends on the batch). A GPU encodes in batches.
+    const bool batched = encoder->on_gpu();
+    const int workers = std::max(1, o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency()));
+    if (!batched) encoder->set_threads(1);
+    std::vector<std::vector<float>> inputs(sources.size()), latents(sources.size());
     std::vector<std::string> errors(sources.size());
-    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> next{0}, encoded{0};
     auto work = [&]() {
         for (std::size_t i; (i = next++) < sources.size();) {
             try {
                 const std::vector<std::uint8_t> bytes = read_bytes(sources[i].location);
                 inputs[i] = preprocess(decode_image(bytes.data(), bytes.size(), card.input.channels), card.input);
+                if (!batched) {
+                    latents[i] = encoder->encode(inputs[i].data(), 1);
+                    inputs[i] = {};
+                }
             } catch (const std::exception& e) {
                 errors[i] = e.what();
             }
+            const std::size_t done = ++encoded;
+            if (tty && !batched && (done % 64 == 0 || done == sources.size()))
+                std::cerr << "\rscored " + std::to_string(done) + " / " + std::to_string(sources.size()) << std::flush;
         }
     };
-    const int workers = std::max(1, o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency()));
     std::vector<std::thread> pool;
     for (int t = 0; t < workers; ++t) pool.emplace_back(work);
     for (std::thread& t : pool) t.join();
@@ -89,27 +104,30 @@ int run_score(const ScoreOptions& o) {
         if (errors[i].empty()) good.push_back(i);
         else rows.push_back({sources[i].location, sources[i].label, errors[i], {}, {}});
     }
-    std::vector<float> batch;
-    for (std::size_t start = 0; start < good.size(); start += static_cast<std::size_t>(o.batch)) {
-        const std::size_t end = std::min(good.size(), start + static_cast<std::size_t>(o.batch));
-        batch.clear();
-        for (std::size_t k = start; k < end; ++k) batch.insert(batch.end(), inputs[good[k]].begin(), inputs[good[k]].end());
-        const std::vector<float> z = encoder->encode(batch.data(), static_cast<int>(end - start));
-        for (std::size_t k = start; k < end; ++k) {
-            const std::size_t i = good[k];
-            Row row{sources[i].location, sources[i].label, "", {}, {}};
-            const float* latent = z.data() + (k - start) * card.latent_size;
-            try {
-                row.score = score_latent(latent, static_cast<std::size_t>(card.latent_size), card, card.threshold.value);
-                row.latent.assign(latent, latent + card.latent_size);
-            } catch (const Error& e) {
-                row.error = e.what();
-            }
-            rows.push_back(std::move(row));
+    if (batched) {
+        std::vector<float> batch;
+        for (std::size_t start = 0; start < good.size(); start += static_cast<std::size_t>(o.batch)) {
+            const std::size_t end = std::min(good.size(), start + static_cast<std::size_t>(o.batch));
+            batch.clear();
+            for (std::size_t k = start; k < end; ++k) batch.insert(batch.end(), inputs[good[k]].begin(), inputs[good[k]].end());
+            const std::vector<float> z = encoder->encode(batch.data(), static_cast<int>(end - start));
+            for (std::size_t k = start; k < end; ++k)
+                latents[good[k]].assign(z.begin() + static_cast<long>((k - start) * card.latent_size),
+                                        z.begin() + static_cast<long>((k - start + 1) * card.latent_size));
+            if (tty) std::cerr << "\rscored " << end << " / " << good.size() << std::flush;
         }
-        if (tty) std::cerr << "\rscored " << end << " / " << good.size() << std::flush;
     }
-    if (tty && !good.empty()) std::cerr << "\n";
+    if (tty && !sources.empty()) std::cerr << "\n";
+    for (const std::size_t i : good) {
+        Row row{sources[i].location, sources[i].label, "", {}, {}};
+        try {
+            row.score = score_latent(latents[i].data(), static_cast<std::size_t>(card.latent_size), card, card.threshold.value);
+            row.latent = std::move(latents[i]);
+        } catch (const Error& e) {
+            row.error = e.what();
+        }
+        rows.push_back(std::move(row));
+    }
 
     std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.file < b.file; });
     std::size_t failed = 0;

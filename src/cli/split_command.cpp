@@ -24,6 +24,7 @@ std::uint64_t fnv1a(const std::string& bytes) {
 int run_split(const SplitOptions& o) {
     if (!(o.test_fraction > 0 && o.test_fraction < 1)) throw Error("--test must lie in (0, 1)");
     const train::SourceListing listing = train::list_sources(o.source);
+    train::warn_listing_problems(listing, "split");
     if (listing.idx) throw Error(o.source + ": idx data sets come with their own test split (t10k)");
     if (fs::exists(o.out) && !fs::is_empty(o.out)) throw Error(o.out + " exists and is not empty");
     std::map<std::string, std::pair<int, int>> counts;  // class -> (train, test)

@@ -130,6 +130,74 @@ int checked_size(std::size_t size) {
 // stb's own refusal point (bytes of an 8-bit image over 2^30); smaller images fail for other reasons.
 constexpr std::uint64_t kStbPixelCeiling = (1ull << 30) / 4;
 
+// The EXIF orientation tag (0x0112) of a JPEG's APP1 segment: 1 (as stored) to 8; 1 when absent or
+// malformed. Bounds are checked at every read: the bytes are untrusted.
+int jpeg_exif_orientation(const std::uint8_t* d, std::size_t n) {
+    std::size_t i = 2;
+    while (i + 4 <= n && d[i] == 0xFF) {
+        const std::uint8_t marker = d[i + 1];
+        if (marker == 0xFF) {  // fill byte
+            ++i;
+            continue;
+        }
+        if (marker == 0xDA || marker == 0xD9) break;  // image data: no more headers
+        const std::size_t length = be16(d + i + 2);
+        if (length < 2 || i + 2 + length > n) break;
+        const std::uint8_t* segment = d + i + 4;
+        const std::size_t size = length - 2;
+        if (marker == 0xE1 && size >= 14 && std::memcmp(segment, "Exif\0\0", 6) == 0) {
+            const std::uint8_t* tiff = segment + 6;
+            const std::size_t tiff_size = size - 6;
+            const bool little = tiff[0] == 'I' && tiff[1] == 'I';
+            if (!little && !(tiff[0] == 'M' && tiff[1] == 'M')) return 1;
+            auto u16 = [&](std::size_t at) { return little ? le16(tiff + at) : be16(tiff + at); };
+            auto u32 = [&](std::size_t at) { return little ? le32(tiff + at) : be32(tiff + at); };
+            if (u16(2) != 42) return 1;
+            const std::size_t ifd = u32(4);
+            if (ifd + 2 > tiff_size) return 1;
+            const std::size_t entries = u16(ifd);
+            for (std::size_t e = 0; e < entries && ifd + 2 + (e + 1) * 12 <= tiff_size; ++e) {
+                const std::size_t entry = ifd + 2 + e * 12;
+                if (u16(entry) == 0x0112 && u16(entry + 2) == 3) {  // orientation, SHORT
+                    const std::uint32_t value = u16(entry + 8);
+                    return value >= 1 && value <= 8 ? static_cast<int>(value) : 1;
+                }
+            }
+            return 1;
+        }
+        i += 2 + length;
+    }
+    return 1;
+}
+
+// Turns stored pixels upright as EXIF orientation `o` says (as browsers show the photo).
+Image apply_orientation(const Image& in, int o) {
+    if (o <= 1 || o > 8) return in;
+    const int w = in.width, h = in.height, c = in.channels;
+    const bool swaps = o >= 5;
+    Image out;
+    out.width = swaps ? h : w;
+    out.height = swaps ? w : h;
+    out.channels = c;
+    out.pixels.resize(in.pixels.size());
+    for (int y = 0; y < out.height; ++y)
+        for (int x = 0; x < out.width; ++x) {
+            int sx = x, sy = y;
+            switch (o) {
+                case 2: sx = w - 1 - x; break;
+                case 3: sx = w - 1 - x, sy = h - 1 - y; break;
+                case 4: sy = h - 1 - y; break;
+                case 5: sx = y, sy = x; break;
+                case 6: sx = y, sy = h - 1 - x; break;
+                case 7: sx = w - 1 - y, sy = h - 1 - x; break;
+                case 8: sx = w - 1 - y, sy = x; break;
+            }
+            const std::uint8_t* src = in.pixels.data() + (static_cast<std::size_t>(sy) * w + sx) * c;
+            std::copy(src, src + c, out.pixels.data() + (static_cast<std::size_t>(y) * out.width + x) * c);
+        }
+    return out;
+}
+
 }  // namespace
 
 std::string sniff_format(const std::uint8_t* data, std::size_t size) {
@@ -198,6 +266,8 @@ Image decode_image(const std::uint8_t* data, std::size_t size, int channels, con
     image.height = h;
     image.channels = channels;
     image.pixels.assign(decoded.get(), decoded.get() + static_cast<std::size_t>(w) * h * channels);
+    decoded.reset();
+    if (header.format == "JPEG") return apply_orientation(image, jpeg_exif_orientation(data, size));
     return image;
 }
 

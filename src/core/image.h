@@ -16,8 +16,9 @@ struct Image {
 };
 
 struct DecodeLimits {
-    // Refused before any pixel memory is allocated; the default fits a 64-megapixel camera image.
-    std::uint64_t max_pixels = 64ull * 1000 * 1000;
+    // Refused before any pixel memory is allocated. The default fits a 150-megapixel medium-format
+    // photo or slide scan (decoded RGB: 450 MB); a header claiming more is refused by its size alone.
+    std::uint64_t max_pixels = 150ull * 1000 * 1000;
 };
 
 // What the bytes say about themselves, read from the header only.
@@ -37,7 +38,8 @@ ImageHeader read_header(const std::uint8_t* data, std::size_t size);
 
 // Decodes PNG, JPEG, BMP, TGA or GIF (first frame) to 8-bit pixels with `channels` (1 or 3) per pixel.
 // Gray becomes RGB by replication, RGB becomes gray by ITU-R 601 luma, alpha is dropped, 16-bit
-// samples are scaled to 8 bits. Throws stratum::Error with a specific message on any failure.
+// samples are scaled to 8 bits; a JPEG's EXIF orientation is applied (pixels upright, as browsers
+// show it). Throws stratum::Error with a specific message on any failure.
 Image decode_image(const std::uint8_t* data, std::size_t size, int channels,
                    const DecodeLimits& limits = {});
 

@@ -1,5 +1,6 @@
 #include "dataset.h"
 
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -24,6 +26,53 @@ bool has_image_extension(const fs::path& p) {
     std::string ext = p.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
     return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp" || ext == ".tga" || ext == ".gif";
+}
+
+// Recursive listing that follows symlinked folders (labs link data in) but lists each folder once:
+// a link back up the tree is reported, not walked forever. What cannot be listed is reported too.
+void walk_folder(const fs::path& folder, const fs::path& root, std::set<std::pair<dev_t, ino_t>>& visited,
+                 SourceListing& listing) {
+    struct stat info {};
+    if (::stat(folder.c_str(), &info) == 0 && !visited.insert({info.st_dev, info.st_ino}).second) {
+        listing.problems.push_back({folder.string(), "symbolic link loop: this folder is already being listed"});
+        return;
+    }
+    std::error_code ec;
+    fs::directory_iterator it(folder, ec);
+    if (ec) {
+        listing.problems.push_back({folder.string(), "cannot open the folder: " + ec.message()});
+        return;
+    }
+    std::vector<fs::path> folders;
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+        if (ec) {
+            listing.problems.push_back({folder.string(), "cannot read the folder: " + ec.message()});
+            break;
+        }
+        const fs::path& p = it->path();
+        if (p.filename().string().front() == '.') continue;  // hidden files and folders
+        const fs::file_status status = fs::status(p, ec);    // follows links
+        if (ec) {
+            if (has_image_extension(p) || it->is_symlink())
+                listing.problems.push_back({p.string(), ec == std::errc::too_many_symbolic_link_levels
+                                                            ? "symbolic link loop: " + ec.message()
+                                                        : it->is_symlink() ? "broken symbolic link: " + ec.message()
+                                                                           : ec.message()});
+            continue;
+        }
+        if (fs::is_directory(status)) {
+            folders.push_back(p);
+        } else if (has_image_extension(p)) {
+            if (!fs::is_regular_file(status)) {
+                listing.problems.push_back({p.string(), "not a regular file"});
+                continue;
+            }
+            const fs::path rel = p.lexically_relative(root);
+            const std::string label = std::distance(rel.begin(), rel.end()) > 1 ? rel.begin()->string() : "";
+            listing.sources.push_back({p.string(), label});
+        }
+    }
+    for (const fs::path& sub : folders) walk_folder(sub, root, visited, listing);
 }
 
 std::uint64_t splitmix(std::uint64_t& state) {
@@ -139,20 +188,8 @@ SourceListing list_sources(const std::string& path, const std::string& split) {
             listing.sources.push_back({images + "#" + std::to_string(i), fashion_mnist_classes()[label]});
         }
     } else {
-        const fs::path root(path);
-        for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
-             it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            if (ec) break;
-            const fs::path& p = it->path();
-            if (p.filename().string().front() == '.') {
-                if (it->is_directory(ec)) it.disable_recursion_pending();
-                continue;
-            }
-            if (!it->is_regular_file(ec) || !has_image_extension(p)) continue;
-            const fs::path rel = p.lexically_relative(root);
-            const std::string label = std::distance(rel.begin(), rel.end()) > 1 ? rel.begin()->string() : "";
-            listing.sources.push_back({p.string(), label});
-        }
+        std::set<std::pair<dev_t, ino_t>> visited;
+        walk_folder(fs::path(path), fs::path(path), visited, listing);
         std::sort(listing.sources.begin(), listing.sources.end(),
                   [](const ImageSource& a, const ImageSource& b) { return a.location < b.location; });
     }
@@ -161,6 +198,11 @@ SourceListing list_sources(const std::string& path, const std::string& split) {
     for (const ImageSource& s : listing.sources) classes.insert(s.label);
     listing.classes.assign(classes.begin(), classes.end());
     return listing;
+}
+
+void warn_listing_problems(const SourceListing& listing, const std::string& command) {
+    for (const ListingProblem& p : listing.problems)
+        std::cerr << "stratum " << command << ": left out " << p.location << ": " << p.message << "\n";
 }
 
 void shuffle_indices(std::vector<std::size_t>& v, std::uint64_t seed) {

@@ -17,16 +17,25 @@ struct ImageSource {
     std::string label;  // class name; "" when the file sits directly in the data folder
 };
 
+// An entry that could not be listed: an unreadable folder, a broken link, a link loop.
+struct ListingProblem {
+    std::string location, message;
+};
+
 struct SourceListing {
     std::vector<ImageSource> sources;  // sorted by location
+    std::vector<ListingProblem> problems;
     std::vector<std::string> classes;  // sorted, every label found
     bool idx = false;                  // a Fashion-MNIST style idx folder
 };
 
 // Lists a folder recursively (the first-level subfolder names the class; files with an image
-// extension only; symlinked folders are not followed) or an idx folder. Throws stratum::Error when the
-// path does not exist or holds no images.
+// extension only; symlinked folders are followed, each folder listed once; entries that cannot be
+// listed go to `problems`) or an idx folder. Throws stratum::Error when the path does not exist or
+// holds no images.
 SourceListing list_sources(const std::string& path, const std::string& split = "train");
+// "stratum COMMAND: left out LOCATION: MESSAGE" on stderr for each problem of the listing.
+void warn_listing_problems(const SourceListing& listing, const std::string& command);
 
 // Images in memory, CHW uint8, all at one size.
 struct ImageSet {

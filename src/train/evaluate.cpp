@@ -125,6 +125,7 @@ EvalResult evaluate_run(const EvalOptions& o) {
     const std::vector<std::string> normal = o.normal.empty() ? config.data.normal : o.normal;
     if (normal.empty()) throw Error("the run trained on every class: say which are normal with --normal");
     const SourceListing listing = list_sources(o.test_path, o.split);
+    warn_listing_problems(listing, "eval");
     std::map<std::string, std::vector<ImageSource>> by_class;
     for (const ImageSource& s : listing.sources) by_class[s.label].push_back(s);
     auto listed = [](const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); };

@@ -36,6 +36,8 @@ public:
         if (threads > 0) torch::set_num_threads(threads);
     }
     const ModelCard& card() const override { return card_; }
+    bool on_gpu() const override { return device_.is_cuda(); }
+    void set_threads(int threads) override { torch::set_num_threads(threads); }
     Encoder& encoder() { return encoder_; }
     void ready() {
         encoder_->to(device_);

@@ -18,7 +18,10 @@ public:
     virtual ~NativeEncoder() = default;
     virtual const ModelCard& card() const = 0;
     // n images, CHW floats in [-1, 1] as the card's input says, one after another -> n latents.
+    // Safe to call from several threads at once.
     virtual std::vector<float> encode(const float* images, int n) = 0;
+    virtual bool on_gpu() const = 0;
+    virtual void set_threads(int threads) = 0;  // torch's threads per encode call
 };
 
 // The card that belongs to a .onnx file: the same path with .json.

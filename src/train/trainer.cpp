@@ -131,6 +131,7 @@ void Trainer::load_data() {
         selection = read_training_set(files_.training_set());
     } else {
         const SourceListing listing = list_sources(config_.data.path, config_.data.split);
+        warn_listing_problems(listing, "train");
         selection = select_training_set(listing, config_.data, config_.seed);
         write_training_set(files_.training_set(), selection);
     }

@@ -146,4 +146,20 @@ Bytes two_frame_gif() {
         0x3B};
 }
 
+Bytes with_exif_orientation(const Bytes& jpeg, int orientation, bool little_endian) {
+    // APP1 "Exif\0\0", a TIFF header and IFD0 with one entry: tag 0x0112 (orientation), SHORT, 1 value.
+    Bytes tiff = little_endian ? Bytes{'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0,
+                                       static_cast<std::uint8_t>(orientation), 0, 0, 0, 0, 0, 0, 0}
+                               : Bytes{'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1,
+                                       0, static_cast<std::uint8_t>(orientation), 0, 0, 0, 0, 0, 0};
+    Bytes app1 = {'E', 'x', 'i', 'f', 0, 0};
+    app1.insert(app1.end(), tiff.begin(), tiff.end());
+    const std::size_t length = app1.size() + 2;
+    Bytes out(jpeg.begin(), jpeg.begin() + 2);  // SOI
+    out.insert(out.end(), {0xFF, 0xE1, static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length & 0xFF)});
+    out.insert(out.end(), app1.begin(), app1.end());
+    out.insert(out.end(), jpeg.begin() + 2, jpeg.end());
+    return out;
+}
+
 }  // namespace stratum_test

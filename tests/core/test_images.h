@@ -21,6 +21,8 @@ Bytes encode_jpeg(int width, int height, int channels, const std::vector<std::ui
 Bytes encode_png16(int width, int height, int channels, const std::vector<std::uint16_t>& samples);
 // A PNG with a valid signature and IHDR declaring width x height, and a tiny (invalid) IDAT.
 Bytes png_header_only(std::uint32_t width, std::uint32_t height);
+// The JPEG with an EXIF APP1 segment right after SOI whose orientation tag is `orientation` (1-8).
+Bytes with_exif_orientation(const Bytes& jpeg, int orientation, bool little_endian);
 // A 2x2 GIF89a with two frames: first frame red/green/blue/white, second frame all black.
 Bytes two_frame_gif();
 
