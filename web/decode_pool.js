@@ -1,6 +1,10 @@
 // Web Workers that decode files off the page's main loop (web/decode_worker.js). Each task goes to
 // the least busy worker; a worker that dies (a decoder abort, for example out of memory) fails the
-// task it was on, is replaced, and its other tasks run again on the new one.
+// task it was on, is replaced, and its other tasks run again on the new one. A worker whose wasm
+// memory grew past RECYCLE_BYTES (a 100-megapixel photo takes about 700 MB, and wasm memory never
+// shrinks) is replaced once it is idle, so that the tab gives that memory back.
+const RECYCLE_BYTES = 256 * 1024 * 1024;
+
 export class DecodePool {
   constructor(size) {
     this.nextId = 1;
@@ -38,6 +42,11 @@ export class DecodePool {
       this.finish(data.id, data);
       if (data.error && data.error.startsWith('the decoder failed')) this.replace(entry, null);
       else this.respawns = 0;
+      if (data.memoryBytes > RECYCLE_BYTES && entry.pending.length === 0 && this.workers.includes(entry)) {
+        this.recycled = (this.recycled || 0) + 1;
+        entry.worker.terminate();
+        this.workers[this.workers.indexOf(entry)] = this.spawn();
+      }
     };
     worker.onerror = (event) => {
       event.preventDefault();

@@ -37,5 +37,6 @@ self.onmessage = async ({ data }) => {
     m._stratum_decode_release();
   }
   const transfer = result.tensor ? [result.tensor.buffer, result.thumbnail.buffer] : [];
-  self.postMessage({ id: data.id, ...result }, transfer);
+  // wasm memory never shrinks: after a very large photo the pool replaces this worker (decode_pool.js).
+  self.postMessage({ id: data.id, ...result, memoryBytes: m.HEAPU8.length }, transfer);
 };
