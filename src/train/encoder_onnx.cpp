@@ -93,6 +93,17 @@ std::vector<float> to_floats(const torch::Tensor& t) {
 }
 
 void encoder_from_onnx(Encoder& e, const ::onnx::ModelProto& model) {
+    // The graph must take the images its card describes: [N, C, R, R].
+    if (model.graph().input_size() < 1) throw Error("the graph has no input");
+    const auto& shape = model.graph().input(0).type().tensor_type().shape();
+    const NetConfig& net = e->net;
+    const std::vector<std::int64_t> card_dims{net.channels, net.resolution, net.resolution};
+    for (int d = 1; d < shape.dim_size() && d <= 3; ++d)
+        if (shape.dim(d).has_dim_value() && shape.dim(d).dim_value() != card_dims[static_cast<std::size_t>(d - 1)])
+            throw Error("the graph takes other images than its card says (card: " + std::to_string(net.channels) + "x" +
+                        std::to_string(net.resolution) + "x" + std::to_string(net.resolution) + ", graph dimension " +
+                        std::to_string(d) + ": " + std::to_string(shape.dim(d).dim_value()) + ")");
+    if (shape.dim_size() != 4) throw Error("the graph's input is not [N, C, H, W]");
     torch::NoGradGuard no_grad;
     std::map<std::string, const ::onnx::TensorProto*> weights;
     for (const ::onnx::TensorProto& t : model.graph().initializer()) weights[t.name()] = &t;

@@ -1,5 +1,6 @@
 #include "native_encoder.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -59,6 +60,16 @@ private:
     Encoder encoder_;
 };
 
+// As the page does before it swaps a model in: two mid-grey images must give two finite latents.
+void probe(NativeEncoder& encoder, const std::string& model) {
+    const InputSpec& in = encoder.card().input;
+    const std::vector<float> grey(static_cast<std::size_t>(2) * in.channels * in.width * in.height, 0.0f);
+    const std::vector<float> z = encoder.encode(grey.data(), 2);
+    for (float v : z)
+        if (!std::isfinite(v))
+            throw Error(model + ": the encoder gives NaN or infinite latents for a plain grey image; refused");
+}
+
 }  // namespace
 
 std::string card_path_for(const std::string& onnx_path) {
@@ -82,6 +93,7 @@ std::unique_ptr<NativeEncoder> NativeEncoder::open(const std::string& model, con
                         model + "` again");
         copy_weights(*encoder->encoder(), *models.e);
         encoder->ready();
+        probe(*encoder, model);
         return encoder;
     }
     if (!fs::is_regular_file(model, ec)) throw Error(model + ": no such file or run folder");
@@ -95,6 +107,7 @@ std::unique_ptr<NativeEncoder> NativeEncoder::open(const std::string& model, con
     if (!proto.ParseFromString(bytes)) throw Error(model + " is not an ONNX file");
     encoder_from_onnx(encoder->encoder(), proto);
     encoder->ready();
+    probe(*encoder, model);
     return encoder;
 }
 

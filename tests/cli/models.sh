@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `stratum score` refuses bad models before it reads an image: a file that is not ONNX, a graph its
+# card does not describe, a graph whose input differs from its card, a card with a missing or wrong
+# field, a missing card, an encoder that outputs NaN. Each gives its reason, exits 2 and writes nothing.
+# Usage: models.sh STRATUM ALTER_MODEL GOOD_MODEL.onnx IMAGE WORK
+set -euo pipefail
+stratum=$1 alter=$2 good=$3 image=$4 work=$5
+rm -rf "$work" && mkdir -p "$work"
+card="${good%.onnx}.json"
+
+# Each case: a model (its .onnx and, unless said, its card), and what the message must say.
+mkdir "$work/not-onnx" && echo "not a graph" >"$work/not-onnx/m.onnx" && cp "$card" "$work/not-onnx/m.json"
+mkdir "$work/not-onnx-unsigned" && echo "not a graph" >"$work/not-onnx-unsigned/m.onnx"
+sed 's/"onnx_sha256": "[0-9a-f]*"/"onnx_sha256": ""/' "$card" >"$work/not-onnx-unsigned/m.json"
+mkdir "$work/no-card" && cp "$good" "$work/no-card/m.onnx"
+mkdir "$work/card-missing-field" && cp "$good" "$work/card-missing-field/m.onnx"
+grep -v '"height"' "$card" >"$work/card-missing-field/m.json"
+mkdir "$work/card-wrong-type" && cp "$good" "$work/card-wrong-type/m.onnx"
+sed 's/"channels": [0-9]*/"channels": "three"/' "$card" >"$work/card-wrong-type/m.json"
+mkdir "$work/card-not-json" && cp "$good" "$work/card-not-json/m.onnx" && head -c 200 "$card" >"$work/card-not-json/m.json"
+mkdir "$work/input-size" && "$alter" input-size "$good" "$work/input-size/m.onnx" 64
+mkdir "$work/nan" && "$alter" nan "$good" "$work/nan/m.onnx"
+
+expect() {  # expect CASE TEXT
+  local status=0
+  "$stratum" score "$work/$1/m.onnx" "$image" --csv "$work/$1/out.csv" >"$work/$1/stdout" 2>"$work/$1/stderr" || status=$?
+  [ $status -eq 2 ] || { cat "$work/$1/stderr"; echo "FAIL: $1: exit status $status, expected 2"; exit 1; }
+  grep -qF -- "$2" "$work/$1/stderr" || { cat "$work/$1/stderr"; echo "FAIL: $1: the message does not say '$2'"; exit 1; }
+  [ ! -e "$work/$1/out.csv" ] || { echo "FAIL: $1: a CSV was written for a refused model"; exit 1; }
+  echo "ok  $1: $(head -n 1 "$work/$1/stderr")"
+}
+expect not-onnx "is not the graph its card describes"
+expect not-onnx-unsigned "is not an ONNX file"
+expect no-card "model card"
+expect card-missing-field "height"
+expect card-wrong-type "channels"
+expect card-not-json "not valid JSON"
+expect input-size "the graph takes other images than its card says"
+expect nan "NaN or infinite latents"
+# The good model still scores the same image (the checks refuse defects, not models).
+"$stratum" score "$good" "$image" --csv "$work/good.csv" 2>/dev/null
+echo "PASS"
