@@ -31,7 +31,8 @@ packages=(build-essential cmake pkg-config dpkg-dev ca-certificates
   emscripten chromium chromium-driver fonts-dejavu-core libssl-dev
   catch2 libstb-dev nlohmann-json3-dev libeigen3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev zlib1g-dev dataset-fashion-mnist gnuplot-nox
-  libjpeg-dev)  # libjpeg: the test fixtures write CMYK and progressive JPEGs
+  libjpeg-dev  # the test fixtures write CMYK and progressive JPEGs
+  clang-14 libclang-rt-14-dev)  # the sanitizer build and the fuzzers (ASan, UBSan, libFuzzer)
 [ "$with_torch" = 1 ] && packages+=(libtorch-dev libopenblas0-openmp)
 # Node.js and npm: keep a newer install if one is there (the page's tests need node >= 18).
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
