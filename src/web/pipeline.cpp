@@ -35,10 +35,12 @@ void send_batch() {
         s.rows[file.row].status = FileRow::Status::Scoring;
         s.decoded.pop_front();
     }
+    // Always a full batch (zeros after the last file): ONNX Runtime picks its kernels by shape, and
+    // a file's score must not depend on how many others shared its batch.
+    batch.tensor.resize(static_cast<std::size_t>(kBatchSize) * spec.channels * spec.height * spec.width, 0.0f);
     s.in_flight = std::move(batch);
     s.encoder_busy = true;
-    run_encoder(++s.request_id, s.in_flight.tensor.data(), static_cast<int>(s.in_flight.rows.size()), spec.channels,
-                spec.height, spec.width);
+    run_encoder(++s.request_id, s.in_flight.tensor.data(), kBatchSize, spec.channels, spec.height, spec.width);
 }
 
 std::string parent_folder(const std::string& path) {
@@ -202,14 +204,14 @@ EMSCRIPTEN_KEEPALIVE void stratum_on_latents(int request_id, const float* latent
     s.encoder_busy = false;
     const Batch batch = std::move(s.in_flight);
     s.in_flight = Batch{};
-    if (n != static_cast<int>(batch.rows.size())) {
+    if (n != kBatchSize) {
         for (std::size_t row : batch.rows)
-            fail_row(row, "encoder returned " + std::to_string(n) + " latents for " + std::to_string(batch.rows.size()) +
+            fail_row(row, "encoder returned " + std::to_string(n) + " latents for " + std::to_string(kBatchSize) +
                               " images");
         return;
     }
     const stratum::ModelCard& card = s.model.card;
-    for (int i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < batch.rows.size(); ++i) {
         FileRow& r = s.rows[batch.rows[i]];
         const float* z = latents + static_cast<std::size_t>(i) * dims;
         try {

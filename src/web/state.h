@@ -57,7 +57,7 @@ struct ThresholdState {
 // Preprocessed inputs on their way to the encoder, and the rows they belong to.
 struct Batch {
     std::vector<std::size_t> rows;
-    std::vector<float> tensor;  // rows.size() x C x H x W
+    std::vector<float> tensor;  // the rows' images, C x H x W each, then zeros up to a full batch
 };
 
 struct ProgressState {

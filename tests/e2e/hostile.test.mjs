@@ -63,6 +63,19 @@ test('hostile files: each bad one shows its reason, each good one scores as it d
       assert.ok(row.error.includes(expect), `${name}: "${row.error}" does not say "${expect}"`);
     }
   }
+  // Alone (one file per drop, in a fresh page), each good file gets the very score it got in the batch.
+  const single = await session.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await single.goto(session.server.url + '?backend=wasm');
+  await single.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().ready, null, { timeout: 60000 });
+  const small = catalogue.filter((f) => f.expect === 'scored' && f.bytes.length < 100000);
+  for (const [k, file] of small.entries()) {  // one drop per file, each scored before the next
+    await dropFiles(single, [file]);
+    const row = (await waitForResults(single, k + 1)).rows.find((r) => r.name === file.name);
+    const batched = state.rows.find((r) => r.name === file.name);
+    assert.equal(row.norm, batched.norm, `${file.name}: ${batched.norm} in the batch, ${row.norm} alone`);
+  }
+  await single.close();
+
   const decoders = await page.evaluate(() => globalThis.stratum.decoders());
   assert.ok(decoders.recycled >= 1, 'the worker that decoded the 108-megapixel photo was replaced');
   const origin = new URL(session.server.url).origin;
