@@ -2,11 +2,13 @@
 # SIGKILL at random points of a short run, several times over: after every kill the checkpoint on
 # disk is the one whose SHA-256 the trainer recorded (never a torn file), each resume goes on from it,
 # the run finishes on its schedule with one log line per logged step, and a damaged checkpoint is
-# refused. Usage: kill_random.sh STRATUM IMAGE_FIXTURES WORK_DIR   (STRATUM_KILL_SEED repeats a run)
+# refused; a file in the data folder that is not an image is skipped and listed.
+# Usage: kill_random.sh STRATUM IMAGE_FIXTURES WORK_DIR   (STRATUM_KILL_SEED repeats a run)
 set -euo pipefail
 stratum=$1 fixtures=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
 "$fixtures" folder "$work/data" 2 64 8
+echo "not an image" >"$work/data/c0/broken.png"  # skipped and listed, the run goes on
 seed=${STRATUM_KILL_SEED:-$(( $(date +%s) % 32768 ))}
 RANDOM=$seed
 echo "kill points drawn from seed $seed (STRATUM_KILL_SEED=$seed repeats them)"
@@ -59,6 +61,8 @@ sed -n 's/.*"images":\([0-9]*\).*/\1/p' "$run/log.jsonl" >"$work/logged.txt"
 sort -n -u -c "$work/logged.txt" || { echo "FAIL: log lines repeat or go backwards"; exit 1; }
 [ "$(tail -n 1 "$work/logged.txt")" = "$total" ] || { echo "FAIL: the log does not end at $total"; exit 1; }
 "$stratum" export "$run" >"$work/export.log" 2>&1 || { cat "$work/export.log"; exit 1; }
+grep -q "c0/broken.png: " "$run/skipped.txt" || { echo "FAIL: the unreadable training file is not listed in skipped.txt"; exit 1; }
+grep -q "skipped 1 unreadable files" "$work/train.log" || { echo "FAIL: the trainer did not say it skipped a file"; exit 1; }
 
 # One flipped byte in the checkpoint: refused by name, not loaded.
 cp -r "$run" "$work/damaged"
