@@ -379,7 +379,7 @@ try {
     frameStats: () => JSON.parse(app.UTF8ToString(app._stratum_frame_stats_json())),
     resetFrameStats: () => app._stratum_frame_stats_reset(),
     memory: () => ({ wasm_bytes: app.HEAPU8.length, js_heap_bytes: performance.memory ? performance.memory.usedJSHeapSize : 0 }),
-    decoders: () => ({ workers: decodePool.size, recycled: decodePool.recycled || 0, respawns: decodePool.respawns }),
+    decoders: () => ({ workers: decodePool.size, recycled: decodePool.recycled, respawns: decodePool.respawns }),
     benchEncoder,
     addFiles,
     loadModelFromUrl,

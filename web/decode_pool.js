@@ -10,6 +10,7 @@ export class DecodePool {
     this.nextId = 1;
     this.waiting = new Map();  // id -> { resolve, task, entry }
     this.respawns = 0;
+    this.recycled = 0;  // workers replaced for their memory
     this.workers = Array.from({ length: size }, () => this.spawn());
   }
 
@@ -43,7 +44,7 @@ export class DecodePool {
       if (data.error && data.error.startsWith('the decoder failed')) this.replace(entry, null);
       else this.respawns = 0;
       if (data.memoryBytes > RECYCLE_BYTES && entry.pending.length === 0 && this.workers.includes(entry)) {
-        this.recycled = (this.recycled || 0) + 1;
+        this.recycled++;
         entry.worker.terminate();
         this.workers[this.workers.indexOf(entry)] = this.spawn();
       }
