@@ -128,7 +128,8 @@ train::TrainConfig config_from(const TrainArgs& a) {
 
 int main(int argc, char** argv) {
     CLI::App app{"stratum: anomaly detection from contaminated image data, after Berg, Ahlberg and Felsberg, "
-                 "arXiv 1905.11034.\nThe score of an image is the norm of its latent code, ||E(x)||."};
+                 "arXiv 1905.11034.\nThe paper's score of an image is the norm of its latent code, ||E(x)||; exported models\n"
+                 "also offer the critic-feature distance and the reconstruction error of G(E(x)) (docs/RESULTS.md)."};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("stratum 0.1.0 (") + STRATUM_BUILD_COMMIT + ")");
     TrainArgs train_args;
@@ -136,14 +137,22 @@ int main(int argc, char** argv) {
 
     train::ExportOptions export_options;
     CLI::App* ex = app.add_subcommand("export", "Write a run's encoder as ONNX (opset 17) with its model card.");
-    ex->footer("The card holds the calibration (quantiles, median and MAD of ||E(x)|| over the training set),\n"
-               "the default threshold, a PCA basis with a sample of projected training points, and provenance.");
+    ex->footer("The graph takes images and returns the latent z = E(x) and, unless --encoder-only, two extra\n"
+               "scores per image computed from the reconstruction G_ema(E(x)): feature (distance of the critic's\n"
+               "features of x and of its reconstruction) and reconstruction (mean absolute pixel error).\n"
+               "The card holds each score's calibration (quantiles, median and MAD over the training set), the\n"
+               "default score and threshold, a PCA basis with a sample of projected training points, and provenance.");
     ex->add_option("run", export_options.run_dir, "Run folder")->required();
     ex->add_option("--out", export_options.out_dir, "Output folder (default RUN/export)");
     ex->add_option("--name", export_options.name, "Model name in the card (default: the run folder's name)");
     ex->add_option("--direction", export_options.direction, "Which norms are anomalous: higher, lower, two_sided")
         ->capture_default_str()
         ->check(CLI::IsMember({"higher", "lower", "two_sided"}));
+    ex->add_flag("--encoder-only", export_options.encoder_only, "Export E alone: the latent norm is the only score");
+    ex->add_option("--default-score", export_options.default_score,
+                   "The score that drives the verdict by default: feature, reconstruction or norm")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"feature", "reconstruction", "norm"}));
     ex->add_option("--quantile", export_options.threshold_quantile, "Default threshold: this training quantile")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 1.0));
@@ -156,10 +165,15 @@ int main(int argc, char** argv) {
     CLI::App* sc = app.add_subcommand("score", "Score image files and folders with a trained encoder.");
     sc->footer("MODEL is a run folder (after `stratum export`) or an exported encoder.onnx with its .json card.\n"
                "A folder's first-level subfolders name each file's label (e.g. normal/, anomalous/).\n"
-               "Files that cannot be read are reported and skipped; the exit status is then 1.");
+               "Files that cannot be read are reported and skipped; the exit status is then 1.\n"
+               "The score column is the chosen score (--score, default: the card's default), calibrated against\n"
+               "the training set: larger = more anomalous; verdict compares it with the card's threshold for that\n"
+               "score. The raw value of every score the model offers follows in its own column.");
     sc->add_option("model", score_options.model, "Run folder or .onnx")->required();
     sc->add_option("inputs", score_options.inputs, "Image files and folders")->required();
-    sc->add_option("--csv", score_options.csv, "Write CSV (file,norm,score,verdict,label,error) here; - for stdout");
+    sc->add_option("--csv", score_options.csv,
+                   "Write CSV (file,norm,score,verdict,label,error, then one column per extra score) here; - for stdout");
+    sc->add_option("--score", score_options.score, "Which score drives score and verdict: norm or one the card lists (default: the card's)");
     sc->add_option("--latents", score_options.latents, "Also write every latent as TSV here");
     sc->add_option("--batch", score_options.batch, "Images per encoder call on a GPU (on the CPU each image is encoded alone: its score never depends on the other files)")->capture_default_str()->check(CLI::PositiveNumber);
     sc->add_option("--threads", score_options.threads, "CPU threads (0 = all cores)");
@@ -243,6 +257,7 @@ int main(int argc, char** argv) {
         } else if (app.got_subcommand("split")) {
             return cli::run_split(split_options);
         } else if (app.got_subcommand("study")) {
+            study_options.commit = STRATUM_BUILD_COMMIT;
             const int done = train::run_study(study_options);
             std::cerr << "stratum study: " << done << " cells finished\n";
         }

@@ -65,6 +65,9 @@ std::vector<std::uint8_t> read_bytes(const std::string& path) {
 int run_score(const ScoreOptions& o) {
     auto encoder = train::NativeEncoder::open(o.model, o.device, o.threads);
     const ModelCard& card = encoder->card();
+    const int chosen = score_index(card, o.score.empty() ? card.default_score : o.score);
+    const ScoreSpec spec = card_scores(card)[static_cast<std::size_t>(chosen)];
+    const std::size_t extra_count = card.extra_scores.size();
     std::vector<Row> rows;
     const std::vector<train::ImageSource> sources = expand_inputs(o.inputs, rows);
     const bool tty = isatty(STDERR_FILENO);
@@ -76,6 +79,7 @@ int run_score(const ScoreOptions& o) {
     const int workers = std::max(1, o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency()));
     if (!batched) encoder->set_threads(1);
     std::vector<std::vector<float>> inputs(sources.size()), latents(sources.size());
+    std::vector<std::vector<double>> extras(sources.size());
     std::vector<std::string> errors(sources.size());
     std::atomic<std::size_t> next{0}, encoded{0};
     auto work = [&]() {
@@ -84,7 +88,9 @@ int run_score(const ScoreOptions& o) {
                 const std::vector<std::uint8_t> bytes = read_bytes(sources[i].location);
                 inputs[i] = preprocess(decode_image(bytes.data(), bytes.size(), card.input.channels), card.input);
                 if (!batched) {
-                    latents[i] = encoder->encode(inputs[i].data(), 1);
+                    train::NativeEncoder::Encoded e = encoder->encode(inputs[i].data(), 1, true);
+                    latents[i] = std::move(e.latents);
+                    extras[i] = std::move(e.extras);
                     inputs[i] = {};
                 }
             } catch (const std::exception& e) {
@@ -110,10 +116,14 @@ int run_score(const ScoreOptions& o) {
             const std::size_t end = std::min(good.size(), start + static_cast<std::size_t>(o.batch));
             batch.clear();
             for (std::size_t k = start; k < end; ++k) batch.insert(batch.end(), inputs[good[k]].begin(), inputs[good[k]].end());
-            const std::vector<float> z = encoder->encode(batch.data(), static_cast<int>(end - start));
-            for (std::size_t k = start; k < end; ++k)
-                latents[good[k]].assign(z.begin() + static_cast<long>((k - start) * card.latent_size),
-                                        z.begin() + static_cast<long>((k - start + 1) * card.latent_size));
+            const train::NativeEncoder::Encoded e = encoder->encode(batch.data(), static_cast<int>(end - start), true);
+            for (std::size_t k = start; k < end; ++k) {
+                const std::size_t at = k - start;
+                latents[good[k]].assign(e.latents.begin() + static_cast<long>(at * card.latent_size),
+                                        e.latents.begin() + static_cast<long>((at + 1) * card.latent_size));
+                extras[good[k]].assign(e.extras.begin() + static_cast<long>(at * extra_count),
+                                       e.extras.begin() + static_cast<long>((at + 1) * extra_count));
+            }
             if (tty) std::cerr << "\rscored " << end << " / " << good.size() << std::flush;
         }
     }
@@ -121,7 +131,8 @@ int run_score(const ScoreOptions& o) {
     for (const std::size_t i : good) {
         Row row{sources[i].location, sources[i].label, "", {}, {}};
         try {
-            row.score = score_latent(latents[i].data(), static_cast<std::size_t>(card.latent_size), card, card.threshold.value);
+            row.score = score_outputs(latents[i].data(), static_cast<std::size_t>(card.latent_size), extras[i], card, chosen,
+                                      spec.threshold.value);
             row.latent = std::move(latents[i]);
         } catch (const Error& e) {
             row.error = e.what();
@@ -145,11 +156,19 @@ int run_score(const ScoreOptions& o) {
         }
         std::ostream& out = o.csv == "-" ? std::cout : file;
         CsvWriter csv(out);
-        csv.row({"file", "norm", "score", "verdict", "label", "error"});
-        for (const Row& r : rows)
-            csv.row({r.file, r.error.empty() ? csv_number(r.score.norm) : "", r.error.empty() ? csv_number(r.score.score) : "",
-                     verdict(r), r.label, r.error});
+        std::vector<std::string> header{"file", "norm", "score", "verdict", "label", "error"};
+        for (const ExtraScore& x : card.extra_scores) header.push_back(x.name);
+        csv.row(header);
+        for (const Row& r : rows) {
+            std::vector<std::string> fields{r.file, r.error.empty() ? csv_number(r.score.norm) : "",
+                                            r.error.empty() ? csv_number(r.score.score) : "", verdict(r), r.label, r.error};
+            for (std::size_t k = 0; k < extra_count; ++k) fields.push_back(r.error.empty() ? csv_number(r.score.raw[k + 1]) : "");
+            csv.row(fields);
+        }
+        std::cerr << "stratum score: score = the " << spec.name << " score, calibrated (" << spec.description << ")\n";
     } else {
+        std::printf("score = the %s score, calibrated against the training set (%s)\n", spec.name.c_str(),
+                    spec.description.c_str());
         std::printf("%-40s %12s %9s  %-9s  %s\n", "file", "norm", "score", "verdict", "label");
         for (const Row& r : rows) {
             if (!r.error.empty()) continue;
@@ -159,7 +178,7 @@ int run_score(const ScoreOptions& o) {
         std::printf("%zu scored, %zu flagged (threshold %.3f, %s %.3g), %zu could not be read\n", rows.size() - failed,
                     static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(),
                                                            [](const Row& r) { return r.error.empty() && r.score.flagged; })),
-                    card.threshold.value, card.threshold.method.c_str(), card.threshold.parameter, failed);
+                    spec.threshold.value, spec.threshold.method.c_str(), spec.threshold.parameter, failed);
     }
     if (!o.latents.empty()) {
         std::string text;

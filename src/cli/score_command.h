@@ -10,6 +10,7 @@ struct ScoreOptions {
     std::vector<std::string> inputs;  // files and folders (a folder's first-level subfolders name labels)
     std::string csv;                  // write CSV here ("-" = standard output) instead of the table
     std::string latents;              // also write the latents as TSV here
+    std::string score;                // which of the card's scores drives score and verdict; "" = the card's default
     int batch = 64;
     int threads = 0;
     std::string device = "auto";

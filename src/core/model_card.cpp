@@ -108,31 +108,78 @@ void parse_input(const json& root, ModelCard& card) {
     if (string_at(in, "input", "layout") != "NCHW") fail("input.layout", "expected \"NCHW\"");
 }
 
-void parse_calibration(const json& root, ModelCard& card) {
-    const json& cal = object_at(root, "", "calibration");
-    Calibration& c = card.calibration;
-    c.count = static_cast<std::size_t>(integer_at(cal, "calibration", "count", 1, 1LL << 40));
-    c.levels = numbers_at(cal, "calibration", "levels");
-    c.quantiles = numbers_at(cal, "calibration", "quantiles");
-    if (c.levels.empty()) fail("calibration.levels", "needs at least one level");
+// A calibration object (at `path`, e.g. "calibration" or "extra_scores[0].calibration") with its threshold.
+void parse_calibration_object(const json& cal, const std::string& path, Calibration& c, ThresholdChoice& threshold) {
+    c.count = static_cast<std::size_t>(integer_at(cal, path, "count", 1, 1LL << 40));
+    c.levels = numbers_at(cal, path, "levels");
+    c.quantiles = numbers_at(cal, path, "quantiles");
+    if (c.levels.empty()) fail(path + ".levels", "needs at least one level");
     if (c.levels.size() != c.quantiles.size())
-        fail("calibration.quantiles", "needs one value per level (" + std::to_string(c.levels.size()) + ")");
+        fail(path + ".quantiles", "needs one value per level (" + std::to_string(c.levels.size()) + ")");
     for (std::size_t i = 0; i < c.levels.size(); ++i) {
-        if (c.levels[i] < 0.0 || c.levels[i] > 1.0) fail("calibration.levels", "levels must lie in [0, 1]");
-        if (i > 0 && c.levels[i] <= c.levels[i - 1]) fail("calibration.levels", "levels must increase");
-        if (i > 0 && c.quantiles[i] < c.quantiles[i - 1]) fail("calibration.quantiles", "quantiles must not decrease");
+        if (c.levels[i] < 0.0 || c.levels[i] > 1.0) fail(path + ".levels", "levels must lie in [0, 1]");
+        if (i > 0 && c.levels[i] <= c.levels[i - 1]) fail(path + ".levels", "levels must increase");
+        if (i > 0 && c.quantiles[i] < c.quantiles[i - 1]) fail(path + ".quantiles", "quantiles must not decrease");
     }
-    c.median = number_at(cal, "calibration", "median");
-    c.mad = number_at(cal, "calibration", "mad");
-    if (c.mad < 0.0) fail("calibration.mad", "must not be negative");
+    c.median = number_at(cal, path, "median");
+    c.mad = number_at(cal, path, "mad");
+    if (c.mad < 0.0) fail(path + ".mad", "must not be negative");
 
-    const json& t = object_at(cal, "calibration", "threshold");
-    card.threshold.method = string_at(t, "calibration.threshold", "method");
-    if (card.threshold.method != "training_quantile" && card.threshold.method != "median_plus_k_mad" &&
-        card.threshold.method != "top_percent")
-        fail("calibration.threshold.method", "expected training_quantile, median_plus_k_mad or top_percent");
-    card.threshold.parameter = number_at(t, "calibration.threshold", "parameter");
-    card.threshold.value = number_at(t, "calibration.threshold", "value");
+    const std::string tpath = path + ".threshold";
+    const json& t = object_at(cal, path, "threshold");
+    threshold.method = string_at(t, tpath, "method");
+    if (threshold.method != "training_quantile" && threshold.method != "median_plus_k_mad" &&
+        threshold.method != "top_percent")
+        fail(tpath + ".method", "expected training_quantile, median_plus_k_mad or top_percent");
+    threshold.parameter = number_at(t, tpath, "parameter");
+    threshold.value = number_at(t, tpath, "value");
+}
+
+void parse_calibration(const json& root, ModelCard& card) {
+    parse_calibration_object(object_at(root, "", "calibration"), "calibration", card.calibration, card.threshold);
+}
+
+json calibration_json(const Calibration& c, const ThresholdChoice& threshold) {
+    return {{"count", c.count},
+            {"levels", c.levels},
+            {"quantiles", c.quantiles},
+            {"median", c.median},
+            {"mad", c.mad},
+            {"threshold", {{"method", threshold.method}, {"parameter", threshold.parameter}, {"value", threshold.value}}}};
+}
+
+// Optional: scores the graph computes beside the latent, and which score is the default.
+void parse_extra_scores(const json& root, ModelCard& card) {
+    const auto it = root.find("extra_scores");
+    if (it != root.end() && !it->is_null()) {
+        if (!it->is_array()) fail("extra_scores", "expected an array or null");
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            const std::string path = "extra_scores[" + std::to_string(i) + "]";
+            const json& e = (*it)[i];
+            if (!e.is_object()) fail(path, "expected an object");
+            ExtraScore x;
+            x.name = string_at(e, path, "name");
+            if (x.name.empty() || x.name == "norm") fail(path + ".name", "must be a name other than \"norm\"");
+            for (const ExtraScore& before : card.extra_scores)
+                if (before.name == x.name) fail(path + ".name", "\"" + x.name + "\" is listed twice");
+            x.output = string_at(e, path, "output");
+            if (x.output.empty() || x.output == card.output_name)
+                fail(path + ".output", "must name a graph output other than the latent");
+            x.description = string_at(e, path, "description");
+            x.direction = enum_at(e, path, "direction", parse_direction);
+            parse_calibration_object(object_at(e, path, "calibration"), path + ".calibration", x.calibration, x.threshold);
+            card.extra_scores.push_back(std::move(x));
+        }
+    }
+    const auto d = root.find("default_score");
+    if (d == root.end() || d->is_null()) return;
+    if (!d->is_string()) fail("default_score", "expected a string");
+    card.default_score = d->get<std::string>();
+    try {
+        score_index(card, card.default_score);
+    } catch (const Error& e) {
+        fail("default_score", e.what());
+    }
 }
 
 void parse_projection(const json& root, ModelCard& card) {
@@ -230,7 +277,27 @@ ModelCard parse_model_card(const std::string& json_text) {
     parse_projection(root, card);
     parse_training(root, card);
     parse_architecture(root, card);
+    parse_extra_scores(root, card);
     return card;
+}
+
+std::vector<ScoreSpec> card_scores(const ModelCard& card) {
+    std::vector<ScoreSpec> specs;
+    specs.push_back({"norm", card.output_name, "||E(x)||, the length of the latent code (the paper's cue)", card.direction,
+                     card.calibration, card.threshold});
+    for (const ExtraScore& x : card.extra_scores)
+        specs.push_back({x.name, x.output, x.description, x.direction, x.calibration, x.threshold});
+    return specs;
+}
+
+int score_index(const ModelCard& card, const std::string& name) {
+    const std::vector<ScoreSpec> specs = card_scores(card);
+    std::string names;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        if (specs[i].name == name) return static_cast<int>(i);
+        names += (i ? ", " : "") + specs[i].name;
+    }
+    throw Error("the model offers no score \"" + name + "\" (it offers: " + names + ")");
 }
 
 std::string write_model_card(const ModelCard& card) {
@@ -253,16 +320,7 @@ std::string write_model_card(const ModelCard& card) {
     root["score"] = {{"definition", "l2_norm"},
                      {"direction", direction_name(card.direction)},
                      {"calibrated", "robust z-score of the norm: (norm - median) / (1.4826 MAD), oriented by direction"}};
-    const Calibration& c = card.calibration;
-    root["calibration"] = {{"count", c.count},
-                           {"levels", c.levels},
-                           {"quantiles", c.quantiles},
-                           {"median", c.median},
-                           {"mad", c.mad},
-                           {"threshold",
-                            {{"method", card.threshold.method},
-                             {"parameter", card.threshold.parameter},
-                             {"value", card.threshold.value}}}};
+    root["calibration"] = calibration_json(card.calibration, card.threshold);
     if (card.has_projection) {
         json sample = json::array();
         for (const ProjectedPoint& p : card.projection_sample) sample.push_back({p.x, p.y, p.norm});
@@ -287,6 +345,15 @@ std::string write_model_card(const ModelCard& card) {
                                 {"fmap_max", card.architecture.fmap_max}};
     else
         root["architecture"] = nullptr;
+    json extra = json::array();
+    for (const ExtraScore& x : card.extra_scores)
+        extra.push_back({{"name", x.name},
+                         {"output", x.output},
+                         {"description", x.description},
+                         {"direction", direction_name(x.direction)},
+                         {"calibration", calibration_json(x.calibration, x.threshold)}});
+    root["extra_scores"] = extra;
+    root["default_score"] = card.default_score;
     return root.dump(2) + "\n";
 }
 

@@ -40,6 +40,18 @@ struct Architecture {
     int fmap_max = 0;
 };
 
+// A score beyond the latent norm that the graph computes itself: one value per image at `output`
+// (for example the critic-feature distance of the image to its reconstruction G(E(x))). Calibrated
+// like the norm, against the same training images.
+struct ExtraScore {
+    std::string name;         // "feature", "reconstruction", ...: unique, never "norm"
+    std::string output;       // the graph output with one value per image
+    std::string description;  // one line for people
+    Direction direction = Direction::Higher;
+    Calibration calibration;
+    ThresholdChoice threshold;
+};
+
 struct ModelCard {
     static constexpr int kFormatVersion = 1;
     std::string name;
@@ -58,7 +70,21 @@ struct ModelCard {
     std::vector<ProjectedPoint> projection_sample;
     TrainingFacts training;
     Architecture architecture;
+    std::vector<ExtraScore> extra_scores;  // optional; cards of encoder-only graphs have none
+    std::string default_score = "norm";    // which score drives the verdict unless the user picks another
 };
+
+// Every score a card offers, uniformly: the norm first (index 0, from the top-level fields), then the
+// extra scores in card order.
+struct ScoreSpec {
+    std::string name, output, description;
+    Direction direction = Direction::Higher;
+    Calibration calibration;
+    ThresholdChoice threshold;
+};
+std::vector<ScoreSpec> card_scores(const ModelCard& card);
+// Index of a score in card_scores(card); throws stratum::Error listing the names the card offers.
+int score_index(const ModelCard& card, const std::string& name);
 
 // Parses and validates every field; throws stratum::Error naming the field, e.g.
 // "model card: calibration.median: expected a number".

@@ -6,17 +6,40 @@
 
 namespace stratum {
 
-LatentScore score_latent(const float* latent, std::size_t size, const ModelCard& card, double threshold) {
+double calibrated_score_of(const ModelCard& card, int index, double raw) {
+    if (index == 0) return calibrated_score(raw, card.calibration, card.direction);
+    if (index < 0 || static_cast<std::size_t>(index) > card.extra_scores.size())
+        throw Error("score index " + std::to_string(index) + " is not one the card offers");
+    const ExtraScore& x = card.extra_scores[static_cast<std::size_t>(index - 1)];
+    return calibrated_score(raw, x.calibration, x.direction);
+}
+
+LatentScore score_outputs(const float* latent, std::size_t size, const std::vector<double>& extras,
+                          const ModelCard& card, int chosen, double threshold) {
     if (size != static_cast<std::size_t>(card.latent_size))
         throw Error("encoder returned " + std::to_string(size) + " values, the card says " +
                     std::to_string(card.latent_size));
     for (std::size_t i = 0; i < size; ++i)
         if (!std::isfinite(latent[i])) throw Error("encoder returned a non-finite value (NaN or infinity)");
+    if (extras.size() > card.extra_scores.size())
+        throw Error("the graph returned " + std::to_string(extras.size()) + " extra scores, the card lists " +
+                    std::to_string(card.extra_scores.size()));
+    for (std::size_t i = 0; i < extras.size(); ++i)
+        if (!std::isfinite(extras[i]))
+            throw Error("the graph's " + card.extra_scores[i].name + " score is not finite (NaN or infinity)");
+    if (chosen < 0 || static_cast<std::size_t>(chosen) > extras.size())
+        throw Error("score index " + std::to_string(chosen) + " has no value for this image");
     LatentScore s;
     s.norm = l2_norm(latent, size);
-    s.score = calibrated_score(s.norm, card.calibration, card.direction);
+    s.raw.push_back(s.norm);
+    s.raw.insert(s.raw.end(), extras.begin(), extras.end());
+    s.score = calibrated_score_of(card, chosen, s.raw[static_cast<std::size_t>(chosen)]);
     s.flagged = s.score >= threshold;
     return s;
+}
+
+LatentScore score_latent(const float* latent, std::size_t size, const ModelCard& card, double threshold) {
+    return score_outputs(latent, size, {}, card, 0, threshold);
 }
 
 }  // namespace stratum

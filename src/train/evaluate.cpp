@@ -8,6 +8,7 @@
 #include "checkpoint.h"
 #include "error.h"
 #include "run_files.h"
+#include "score_heads.h"
 #include "stats.h"
 
 namespace stratum::train {
@@ -39,16 +40,13 @@ NetScores score_with_networks(Models& m, const ImageSet& set, const NetConfig& n
     for (std::int64_t i = 0; i < n; i += batch) {
         const torch::Tensor x = as_float(set, i, std::min(n, i + batch)).to(device);
         const torch::Tensor z = m.e(x, stage, 1.0);
-        const torch::Tensor xr = m.g_ema(z, stage, 1.0);
-        const torch::Tensor f = m.d->features(x, stage, 1.0), fr = m.d->features(xr, stage, 1.0);
+        const torch::Tensor extra = extra_scores(m.g_ema, m.d, x, z, stage);  // feature, reconstruction
         const torch::Tensor norm = z.norm(2, 1).to(torch::kFloat64).cpu();
-        const torch::Tensor rec = (x - xr).abs().flatten(1).mean(1).to(torch::kFloat64).cpu();
-        const torch::Tensor feat = (f - fr).abs().mean(1).to(torch::kFloat64).cpu();
         const torch::Tensor bright = x.flatten(1).mean(1).to(torch::kFloat64).cpu();
         for (std::int64_t r = 0; r < norm.size(0); ++r) {
             s.norm.push_back(norm[r].item<double>());
-            s.reconstruction.push_back(rec[r].item<double>());
-            s.feature.push_back(feat[r].item<double>());
+            s.feature.push_back(extra[r][0].item<double>());
+            s.reconstruction.push_back(extra[r][1].item<double>());
             s.brightness.push_back(bright[r].item<double>());
         }
     }

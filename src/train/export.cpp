@@ -8,6 +8,7 @@
 #include "error.h"
 #include "model_card.h"
 #include "run_files.h"
+#include "score_heads.h"
 #include "sha256.h"
 
 namespace stratum::train {
@@ -28,12 +29,20 @@ ExportResult export_run(const ExportOptions& o) {
         throw Error("the run is still growing (at " + std::to_string(phase.resolution()) +
                     " px): export needs the final resolution, fully faded in");
     Encoder& encoder = models.e;
+    models.d->trunk->mbstd_group = 1;  // as in the graph: each image's scores independent of the others
+    if (o.encoder_only && o.default_score != "norm" && o.default_score != "feature")
+        throw Error("an encoder-only export has only the norm: drop --default-score " + o.default_score);
 
     const std::string out_dir = o.out_dir.empty() ? run.export_dir() : o.out_dir;
     fs::create_directories(out_dir);
     const std::string onnx_path = out_dir + "/encoder.onnx", card_path = out_dir + "/encoder.json";
     std::string bytes;
-    encoder_to_onnx(encoder, "stratum encoder E of arXiv 1905.11034, from " + o.run_dir).SerializeToString(&bytes);
+    const std::string doc = "stratum encoder E of arXiv 1905.11034, from " + o.run_dir;
+    if (o.encoder_only)
+        encoder_to_onnx(encoder, doc).SerializeToString(&bytes);
+    else
+        scorer_to_onnx(encoder, models.g_ema, models.d, doc + " (with G_ema and D's trunk for the extra scores)")
+            .SerializeToString(&bytes);
     write_file_atomic(onnx_path, bytes);
 
     // Latents of the training set, in batches, through the libtorch module (the same weights).
@@ -42,11 +51,16 @@ ExportResult export_run(const ExportOptions& o) {
     sources.insert(sources.end(), selection.contamination.begin(), selection.contamination.end());
     std::cerr << "stratum export: encoding " << sources.size() << " training images\n";
     const ImageSet set = load_images(sources, config.net.resolution, config.net.channels, o.threads);
-    encoder->to(device);
-    encoder->eval();
+    for (torch::nn::Module* module : {static_cast<torch::nn::Module*>(encoder.get()),
+                                      static_cast<torch::nn::Module*>(models.g_ema.get()),
+                                      static_cast<torch::nn::Module*>(models.d.get())}) {
+        module->to(device);
+        module->eval();
+    }
     const int latent = config.net.latent;
     std::vector<float> latents;
     std::vector<double> norms;
+    std::vector<std::vector<double>> extras(extra_score_infos().size());
     {
         torch::NoGradGuard no_grad;
         const std::int64_t n = static_cast<std::int64_t>(set.count()), batch = 256;
@@ -58,13 +72,18 @@ ExportResult export_run(const ExportOptions& o) {
             const torch::Tensor z = encoder(x, config.net.stages(), 1.0).to(torch::kCPU).contiguous();
             latents.insert(latents.end(), z.data_ptr<float>(), z.data_ptr<float>() + z.numel());
             for (std::int64_t r = 0; r < z.size(0); ++r) norms.push_back(l2_norm(z[r].data_ptr<float>(), latent));
+            if (o.encoder_only) continue;
+            const torch::Tensor e = extra_scores(models.g_ema, models.d, x, z.to(device), config.net.stages()).contiguous();
+            for (std::int64_t r = 0; r < e.size(0); ++r)
+                for (std::size_t k = 0; k < extras.size(); ++k) extras[k].push_back(e[r][static_cast<long>(k)].item<double>());
         }
     }
 
     ModelCard card;
     card.name = o.name.empty() ? fs::path(o.run_dir).filename().string() : o.name;
     if (card.name.empty()) card.name = "stratum-encoder";
-    card.description = "Encoder E of arXiv 1905.11034 trained by stratum (" + config.preset + " preset); the score is ||E(x)||.";
+    card.description = "Encoder E of arXiv 1905.11034 trained by stratum (" + config.preset + " preset); the paper's score is ||E(x)||" +
+                       (o.encoder_only ? "." : "; the graph also reconstructs x as G_ema(E(x)) for the feature and reconstruction scores.");
     card.model_file = "encoder.onnx";
     card.onnx_sha256 = sha256_hex(bytes);
     card.input.width = card.input.height = config.net.resolution;
@@ -96,6 +115,21 @@ ExportResult export_run(const ExportOptions& o) {
     card.training.preset = config.preset;
     card.training.commit = config.commit;
     card.architecture = {true, config.net.fmap_base, config.net.fmap_max};
+    if (!o.encoder_only) {
+        for (std::size_t k = 0; k < extras.size(); ++k) {
+            ExtraScore x;
+            x.name = x.output = extra_score_infos()[k].name;
+            x.description = extra_score_infos()[k].description;
+            x.direction = Direction::Higher;  // larger = anomalous, as the study found on the blood cells (docs/RESULTS.md)
+            x.calibration = calibrate(extras[k]);
+            x.threshold.method = "training_quantile";
+            x.threshold.parameter = o.threshold_quantile;
+            x.threshold.value = threshold_training_quantile(x.calibration, x.direction, o.threshold_quantile);
+            card.extra_scores.push_back(x);
+        }
+        card.default_score = o.default_score;
+        score_index(card, card.default_score);  // throws for a name the card does not offer
+    }
     write_file_atomic(card_path, write_model_card(card));
     return {onnx_path, card_path, set.count()};
 }

@@ -1,5 +1,6 @@
-// `stratum export RUN`: the encoder as ONNX plus its model card (calibration over the training set,
-// PCA basis and sample, provenance). Torch-free header.
+// `stratum export RUN`: the encoder as ONNX (with G and D's trunk riding along for the extra scores,
+// unless encoder-only) plus its model card (calibration of each score over the training set, PCA basis
+// and sample, provenance). Torch-free header.
 #pragma once
 #include <string>
 
@@ -10,6 +11,8 @@ struct ExportOptions {
     std::string out_dir;           // default RUN/export
     std::string name;              // card name; default: the run folder's name
     std::string direction = "higher";  // which norms count as anomalous: higher, lower, two_sided
+    bool encoder_only = false;         // E alone: the latent norm is the only score
+    std::string default_score = "feature";  // which score the card makes the default (norm if encoder_only)
     double threshold_quantile = 0.95;  // default threshold: this quantile of the training scores
     int projection_sample = 500;       // training points kept in the card for the page's plot
     std::string device = "auto";

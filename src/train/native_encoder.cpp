@@ -8,6 +8,7 @@
 #include "encoder_onnx.h"
 #include "error.h"
 #include "run_files.h"
+#include "score_heads.h"
 #include "sha256.h"
 
 namespace stratum::train {
@@ -28,46 +29,78 @@ NetConfig net_from_card(const ModelCard& card) {
     return net;
 }
 
+// The extra scores this build computes natively: the card must list them in score_heads.h's order.
+void check_extra_scores(const ModelCard& card) {
+    if (card.extra_scores.empty()) return;
+    const auto& known = extra_score_infos();
+    bool same = card.extra_scores.size() == known.size();
+    for (std::size_t k = 0; same && k < known.size(); ++k)
+        same = card.extra_scores[k].name == known[k].name && card.extra_scores[k].output == known[k].name;
+    if (!same) throw Error("the card lists extra scores this build cannot compute natively (it knows feature, reconstruction)");
+}
+
 class TorchEncoder : public NativeEncoder {
 public:
     TorchEncoder(ModelCard card, const std::string& device, int threads)
         : card_(std::move(card)),
           device_(pick_device(device)),
-          encoder_(net_from_card(card_)) {
+          encoder_(net_from_card(card_)),
+          generator_(net_from_card(card_)),
+          critic_(net_from_card(card_)) {
+        check_extra_scores(card_);
         if (threads > 0) torch::set_num_threads(threads);
+        critic_->trunk->mbstd_group = 1;
     }
     const ModelCard& card() const override { return card_; }
     bool on_gpu() const override { return device_.is_cuda(); }
     void set_threads(int threads) override { torch::set_num_threads(threads); }
     Encoder& encoder() { return encoder_; }
+    Generator& generator() { return generator_; }
+    Critic& critic() { return critic_; }
     void ready() {
-        encoder_->to(device_);
-        encoder_->eval();
+        for (torch::nn::Module* m : {static_cast<torch::nn::Module*>(encoder_.get()),
+                                     static_cast<torch::nn::Module*>(generator_.get()),
+                                     static_cast<torch::nn::Module*>(critic_.get())}) {
+            m->to(device_);
+            m->eval();
+        }
     }
-    std::vector<float> encode(const float* images, int n) override {
+    Encoded encode(const float* images, int n, bool with_extras) override {
         torch::NoGradGuard no_grad;
         const NetConfig& net = encoder_->net;
         const torch::Tensor x =
             torch::from_blob(const_cast<float*>(images), {n, net.channels, net.resolution, net.resolution}, torch::kFloat32)
                 .to(device_);
-        const torch::Tensor z = encoder_(x, net.stages(), 1.0).to(torch::kCPU).contiguous();
-        return std::vector<float>(z.data_ptr<float>(), z.data_ptr<float>() + z.numel());
+        const torch::Tensor z = encoder_(x, net.stages(), 1.0);
+        const torch::Tensor zc = z.to(torch::kCPU).contiguous();
+        Encoded out;
+        out.latents.assign(zc.data_ptr<float>(), zc.data_ptr<float>() + zc.numel());
+        if (with_extras && !card_.extra_scores.empty()) {
+            const torch::Tensor e = extra_scores(generator_, critic_, x, z, net.stages()).contiguous();
+            out.extras.assign(e.data_ptr<double>(), e.data_ptr<double>() + e.numel());
+        }
+        return out;
     }
 
 private:
     ModelCard card_;
     torch::Device device_;
     Encoder encoder_;
+    Generator generator_;
+    Critic critic_;
 };
 
 // As the page does before it swaps a model in: two mid-grey images must give two finite latents.
 void probe(NativeEncoder& encoder, const std::string& model) {
     const InputSpec& in = encoder.card().input;
     const std::vector<float> grey(static_cast<std::size_t>(2) * in.channels * in.width * in.height, 0.0f);
-    const std::vector<float> z = encoder.encode(grey.data(), 2);
-    for (float v : z)
+    const NativeEncoder::Encoded e = encoder.encode(grey.data(), 2, true);
+    for (float v : e.latents)
         if (!std::isfinite(v))
             throw Error(model + ": the encoder gives NaN or infinite latents for a plain grey image; refused");
+    for (double v : e.extras)
+        if (!std::isfinite(v))
+            throw Error(model + ": the graph gives NaN or infinite extra scores for a plain grey image; refused");
 }
 
 }  // namespace
@@ -92,6 +125,8 @@ std::unique_ptr<NativeEncoder> NativeEncoder::open(const std::string& model, con
                         std::to_string(encoder->card().training.images_seen) + " images): run `stratum export " +
                         model + "` again");
         copy_weights(*encoder->encoder(), *models.e);
+        copy_weights(*encoder->generator(), *models.g_ema);
+        copy_weights(*encoder->critic(), *models.d);
         encoder->ready();
         probe(*encoder, model);
         return encoder;
@@ -106,6 +141,7 @@ std::unique_ptr<NativeEncoder> NativeEncoder::open(const std::string& model, con
     ::onnx::ModelProto proto;
     if (!proto.ParseFromString(bytes)) throw Error(model + " is not an ONNX file");
     encoder_from_onnx(encoder->encoder(), proto);
+    if (!encoder->card().extra_scores.empty()) scorer_from_onnx(encoder->generator(), encoder->critic(), proto);
     encoder->ready();
     probe(*encoder, model);
     return encoder;

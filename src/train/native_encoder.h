@@ -1,6 +1,6 @@
 // The encoder run natively with libtorch, loaded from a run folder or from an exported .onnx and its
 // card (the graph's weights go into the same libtorch modules, so the page and the command line
-// score with one weights file). Torch-free header.
+// score with one weights file; a graph with extra scores brings G and D's trunk along). Torch-free header.
 #pragma once
 #include <memory>
 #include <string>
@@ -17,9 +17,14 @@ public:
     static std::unique_ptr<NativeEncoder> open(const std::string& model, const std::string& device, int threads);
     virtual ~NativeEncoder() = default;
     virtual const ModelCard& card() const = 0;
-    // n images, CHW floats in [-1, 1] as the card's input says, one after another -> n latents.
-    // Safe to call from several threads at once.
-    virtual std::vector<float> encode(const float* images, int n) = 0;
+    // n images, CHW floats in [-1, 1] as the card's input says, one after another -> n latents and,
+    // when asked, each image's extra scores (card().extra_scores, the generator and critic's trunk
+    // loaded from the same graph). Safe to call from several threads at once.
+    struct Encoded {
+        std::vector<float> latents;  // n x card().latent_size
+        std::vector<double> extras;  // n x card().extra_scores.size(), image after image (empty unless asked)
+    };
+    virtual Encoded encode(const float* images, int n, bool with_extras) = 0;
     virtual bool on_gpu() const = 0;
     virtual void set_threads(int threads) = 0;  // torch's threads per encode call
 };

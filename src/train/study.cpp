@@ -119,6 +119,7 @@ int run_study(const StudyOptions& o) {
         }
         std::cerr << "\n=== study " << spec.name << ": cell " << (i + 1) << "/" << cells.size() << " " << c.id << " ===\n";
         TrainConfig config = preset_config(spec.preset);
+        config.commit = o.commit;
         config.net.resolution = spec.size;
         config.net.channels = spec.channels;
         config.net.fmap_base = c.width.fmap_base;

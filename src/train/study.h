@@ -46,6 +46,7 @@ struct StudyOptions {
     std::string spec_path;
     std::string out_dir;  // default studies/out/<name>
     int threads = 0;
+    std::string commit;   // the build's commit, recorded in each cell's config (and so in its model card)
     std::string device = "auto";
     std::string only;     // run only cells whose id contains this text
     bool dry_run = false; // list the cells and their state, run nothing

@@ -7,15 +7,25 @@
 
 namespace web {
 
+// The columns of `stratum score --csv` plus pc1, pc2; then the raw value of every extra score; `score`
+// is the chosen score, calibrated (the status bar and the picker say which).
 std::string results_csv() {
-    std::string out = stratum::csv_row({"file", "norm", "score", "verdict", "label", "pc1", "pc2", "error"});
+    const std::vector<stratum::ExtraScore>& extras = app().model.card.extra_scores;
+    std::vector<std::string> header{"file", "norm", "score", "verdict", "label", "pc1", "pc2", "error"};
+    for (const stratum::ExtraScore& x : extras) header.push_back(x.name);
+    std::string out = stratum::csv_row(header);
     for (const FileRow& r : app().rows) {
+        std::vector<std::string> fields;
         if (r.status == FileRow::Status::Scored)
-            out += stratum::csv_row({r.name, stratum::csv_number(r.norm), stratum::csv_number(r.score),
-                                     is_flagged(r) ? "anomalous" : "normal", r.label_text, stratum::csv_number(r.pc[0]),
-                                     stratum::csv_number(r.pc[1]), ""});
+            fields = {r.name, stratum::csv_number(r.norm), stratum::csv_number(r.score), is_flagged(r) ? "anomalous" : "normal",
+                      r.label_text, stratum::csv_number(r.pc[0]), stratum::csv_number(r.pc[1]), ""};
         else if (r.status == FileRow::Status::Failed)
-            out += stratum::csv_row({r.name, "", "", "error", r.label_text, "", "", r.error});
+            fields = {r.name, "", "", "error", r.label_text, "", "", r.error};
+        else
+            continue;
+        for (std::size_t k = 0; k < extras.size(); ++k)
+            fields.push_back(r.status == FileRow::Status::Scored && k + 1 < r.raw.size() ? stratum::csv_number(r.raw[k + 1]) : "");
+        out += stratum::csv_row(fields);
     }
     return out;
 }

@@ -51,7 +51,7 @@ EMSCRIPTEN_KEEPALIVE const char* stratum_load_card(const char* source, const cha
 // Step 2: the encoder session is open. Checks that it is the graph the card describes; on success the
 // candidate replaces the model in use (scores of the old model are cleared). Returns "" or the reason.
 EMSCRIPTEN_KEEPALIVE const char* stratum_model_ready(const char* backend, int threads, const char* sha256,
-                                                     const char* input_name, const char* output_name) {
+                                                     const char* input_name, const char* output_names) {
     if (!g_candidate.present) return refuse("no model card is loaded");
     const stratum::ModelCard& c = g_candidate.card;
     if (!c.onnx_sha256.empty() && c.onnx_sha256 != sha256)
@@ -60,9 +60,12 @@ EMSCRIPTEN_KEEPALIVE const char* stratum_model_ready(const char* backend, int th
     if (c.input_name != input_name)
         return refuse(g_candidate.source + ": the graph's input is \"" + std::string(input_name) + "\", the card says \"" +
                       c.input_name + "\"");
-    if (c.output_name != output_name)
-        return refuse(g_candidate.source + ": the graph's output is \"" + std::string(output_name) +
-                      "\", the card says \"" + c.output_name + "\"");
+    // output_names: the session's outputs, comma-separated. The card's latent and every extra score must be there.
+    const std::string outputs = std::string(",") + output_names + ",";
+    for (const stratum::ScoreSpec& spec : stratum::card_scores(c))
+        if (outputs.find("," + spec.output + ",") == std::string::npos)
+            return refuse(g_candidate.source + ": the graph has no output \"" + spec.output + "\" (the card's " + spec.name +
+                          " score); its outputs are " + std::string(output_names));
     ModelState& m = app().model;
     const bool replacing = m.card_loaded;
     if (replacing && !app().rows.empty()) {
@@ -77,13 +80,7 @@ EMSCRIPTEN_KEEPALIVE const char* stratum_model_ready(const char* backend, int th
     m.ready = true;
     m.error.clear();
     g_candidate = Candidate{};
-    app().threshold = ThresholdState{};
-    app().threshold.quantile = static_cast<float>(m.card.threshold.method == "training_quantile" ? m.card.threshold.parameter : 0.95);
-    update_threshold();
-    if (m.card.threshold.method != "training_quantile") {
-        app().threshold.preset = ThresholdPreset::Manual;
-        app().threshold.value = m.card.threshold.value;
-    }
+    choose_score(stratum::score_index(m.card, m.card.default_score));  // parse_model_card checked the name
     return remember("");
 }
 

@@ -11,7 +11,10 @@ EM_JS(void, js_run_encoder, (int id, const float* ptr, int n, int c, int h, int 
         (latent) => {
             const out = _malloc(latent.data.length * 4);
             HEAPF32.set(latent.data, out >> 2);
-            _stratum_on_latents(id, out, latent.dims[0], latent.dims[1]);
+            const extras = _malloc(Math.max(1, latent.extras.length) * 4);
+            HEAPF32.set(latent.extras, extras >> 2);
+            _stratum_on_latents(id, out, latent.dims[0], latent.dims[1], extras, latent.extraCount);
+            _free(extras);
             _free(out);
         },
         (error) => {

@@ -77,7 +77,8 @@ void draw_histogram(ImVec2 size) {
     dl->AddText(ImVec2(p0.x + 6, p0.y + 4), IM_COL32(140, 140, 150, 255), label);
     std::snprintf(label, sizeof label, "%.2f", hi);
     dl->AddText(ImVec2(p1.x - ImGui::CalcTextSize(label).x - 6, p0.y + 4), IM_COL32(140, 140, 150, 255), label);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("calibrated score; drag to move the threshold");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("calibrated %s score; drag to move the threshold", chosen_score().name.c_str());
 }
 
 void draw_latent_plot(ImVec2 size) {
@@ -151,11 +152,13 @@ void draw_latent_plot(ImVec2 size) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->PushClipRect(p0, ImVec2(p0.x + size.x, p0.y + size.y), true);
     if (v.plot == 1) {
-        // Threshold circles (two for a two-sided score) and the training median's circle.
+        // Threshold circles (two for a two-sided score) when the norm drives the verdict, and the
+        // training median's circle.
         const ImVec2 origin = to_screen(0, 0);
         const float unit = size.x / 2 * t.scale[0];
-        for (double norm : stratum::norms_at_score(s.threshold.value, card.calibration, card.direction))
-            if (norm > 0) dl->AddCircle(origin, static_cast<float>(norm) * unit, IM_COL32(255, 230, 120, 230), 96, 2.0f);
+        if (s.score_choice == 0)
+            for (double norm : stratum::norms_at_score(s.threshold.value, card.calibration, card.direction))
+                if (norm > 0) dl->AddCircle(origin, static_cast<float>(norm) * unit, IM_COL32(255, 230, 120, 230), 96, 2.0f);
         dl->AddCircle(origin, static_cast<float>(card.calibration.median) * unit, IM_COL32(150, 150, 160, 120), 96, 1.0f);
     }
     dl->PopClipRect();

@@ -6,6 +6,7 @@
 #include "panels_internal.h"
 #include "roc.h"
 #include "score.h"
+#include "ui_marks.h"
 
 namespace web {
 
@@ -24,9 +25,10 @@ void draw_model_panel() {
     ImGui::Text("input   %d x %d x %d, %s", c.input.width, c.input.height, c.input.channels,
                 stratum::fit_name(c.input.fit).c_str());
     ImGui::Text("latent  %d values", c.latent_size);
-    ImGui::Text("score   ||z||, %s = anomalous", stratum::direction_name(c.direction).c_str());
     ImGui::Text("calibration: %zu training images", c.calibration.count);
-    ImGui::Text("  median ||z|| %.4f, MAD %.4f", c.calibration.median, c.calibration.mad);
+    for (const stratum::ScoreSpec& spec : stratum::card_scores(c))
+        ImGui::Text("  %-14s median %.4f, MAD %.4f, %s", spec.name.c_str(), spec.calibration.median, spec.calibration.mad,
+                    stratum::direction_name(spec.direction).c_str());
     if (ImGui::TreeNode("Training")) {
         ImGui::TextWrapped("data: %s", c.training.dataset.c_str());
         std::string normal;
@@ -44,9 +46,41 @@ void draw_model_panel() {
     }
 }
 
+// Which score drives verdicts, the histogram and the colours; the norm is always shown beside it.
+void draw_score_picker() {
+    AppState& s = app();
+    const std::vector<stratum::ScoreSpec> specs = stratum::card_scores(s.model.card);
+    if (specs.size() < 2) {
+        ImGui::Text("score   ||z||, %s = anomalous", stratum::direction_name(specs[0].direction).c_str());
+        return;
+    }
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("score");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(-1);
+    const stratum::ScoreSpec& current = specs[static_cast<std::size_t>(s.score_choice)];
+    const bool open = ImGui::BeginCombo("##score", current.name.c_str());
+    mark_item("score_picker");
+    if (open) {
+        for (std::size_t i = 0; i < specs.size(); ++i) {
+            const std::string label = specs[i].name + (specs[i].name == s.model.card.default_score ? " (default)" : "");
+            if (ImGui::Selectable(label.c_str(), static_cast<int>(i) == s.score_choice) && static_cast<int>(i) != s.score_choice)
+                choose_score(static_cast<int>(i));
+            mark_item(("score_option_" + specs[i].name).c_str());
+        }
+        ImGui::EndCombo();
+    }
+    ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
+    ImGui::TextWrapped("%s; larger = more anomalous after calibration. %s", current.description.c_str(),
+                       current.name == "norm" ? "The paper's cue."
+                                              : "Chosen by our study as the better detector (docs/RESULTS.md); ||z|| stays in the table.");
+    ImGui::PopStyleColor();
+}
+
 void draw_threshold_panel() {
     AppState& s = app();
     if (!s.model.card_loaded || !ImGui::CollapsingHeader("Threshold", ImGuiTreeNodeFlags_DefaultOpen)) return;
+    draw_score_picker();
     ThresholdState& t = s.threshold;
     bool changed = false;
     int preset = static_cast<int>(t.preset);

@@ -98,7 +98,9 @@ void draw_results_table() {
     ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort, px(36), kThumb);
     ImGui::TableSetupColumn("file", ImGuiTableColumnFlags_WidthStretch, 3.0f, kFile);
     ImGui::TableSetupColumn("||z||", ImGuiTableColumnFlags_WidthFixed, px(80), kNorm);
-    ImGui::TableSetupColumn("score", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending, px(70), kScore);
+    // The calibrated value of the chosen score, headed by its name (the ID stays "score" across switches).
+    const std::string score_header = chosen_score().name + "###score";
+    ImGui::TableSetupColumn(score_header.c_str(), ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending, px(90), kScore);
     ImGui::TableSetupColumn("verdict / error", ImGuiTableColumnFlags_WidthStretch, 3.0f, kVerdict);
     ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, px(80), kLabel);
     ImGui::TableHeadersRow();

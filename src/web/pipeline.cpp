@@ -198,7 +198,9 @@ EMSCRIPTEN_KEEPALIVE const char* stratum_progress_json() {
     return text.c_str();
 }
 
-EMSCRIPTEN_KEEPALIVE void stratum_on_latents(int request_id, const float* latents, int n, int dims) {
+// latents: n x dims; extras: n x extra_count (each image's extra scores in card order).
+EMSCRIPTEN_KEEPALIVE void stratum_on_latents(int request_id, const float* latents, int n, int dims, const float* extras,
+                                             int extra_count) {
     AppState& s = app();
     if (request_id != s.request_id) return;  // an answer for a batch we no longer wait for
     s.encoder_busy = false;
@@ -214,11 +216,14 @@ EMSCRIPTEN_KEEPALIVE void stratum_on_latents(int request_id, const float* latent
     for (std::size_t i = 0; i < batch.rows.size(); ++i) {
         FileRow& r = s.rows[batch.rows[i]];
         const float* z = latents + static_cast<std::size_t>(i) * dims;
+        const float* e = extras + static_cast<std::size_t>(i) * static_cast<std::size_t>(extra_count);
         try {
-            const stratum::LatentScore score =
-                stratum::score_latent(z, static_cast<std::size_t>(dims), card, s.threshold.value);
+            const stratum::LatentScore score = stratum::score_outputs(
+                z, static_cast<std::size_t>(dims), std::vector<double>(e, e + extra_count), card, s.score_choice,
+                s.threshold.value);
             r.norm = score.norm;
             r.score = score.score;
+            r.raw = score.raw;
             r.latent.assign(z, z + dims);
             if (card.has_projection) stratum::project(card.projection, z, r.pc);
             r.status = FileRow::Status::Scored;
@@ -272,6 +277,7 @@ EMSCRIPTEN_KEEPALIVE const char* stratum_results_json() {
                 j["status"] = "scored";
                 j["norm"] = r.norm;
                 j["score"] = r.score;
+                j["raw"] = r.raw;
                 j["flagged"] = f;
                 j["pc"] = {r.pc[0], r.pc[1]};
                 break;
@@ -285,6 +291,7 @@ EMSCRIPTEN_KEEPALIVE const char* stratum_results_json() {
                           {"threads", s.model.threads},
                           {"model_error", s.model.error},
                           {"threshold", s.threshold.value},
+                          {"score_name", s.model.card_loaded ? chosen_score().name : ""},
                           {"flagged", flagged},
                           {"busy", pipeline_busy()},
                           {"rows", rows}}

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "score.h"
+#include "scoring.h"
 
 namespace web {
 
@@ -24,9 +25,10 @@ void update_threshold() {
     if (!s.model.card_loaded) return;
     const stratum::ModelCard& card = s.model.card;
     ThresholdState& t = s.threshold;
+    const stratum::ScoreSpec spec = chosen_score();
     switch (t.preset) {
         case ThresholdPreset::TrainingQuantile:
-            t.value = stratum::threshold_training_quantile(card.calibration, card.direction, t.quantile);
+            t.value = stratum::threshold_training_quantile(spec.calibration, spec.direction, t.quantile);
             break;
         case ThresholdPreset::MedianKMad: t.value = stratum::threshold_median_plus_k_mad(t.k); break;
         case ThresholdPreset::TopPercent: {
@@ -36,6 +38,29 @@ void update_threshold() {
         }
         case ThresholdPreset::Manual: break;
     }
+}
+
+stratum::ScoreSpec chosen_score() {
+    const std::vector<stratum::ScoreSpec> specs = stratum::card_scores(app().model.card);
+    const int i = app().score_choice;
+    return specs[i >= 0 && static_cast<std::size_t>(i) < specs.size() ? static_cast<std::size_t>(i) : 0];
+}
+
+void choose_score(int index) {
+    AppState& s = app();
+    s.score_choice = index;
+    for (FileRow& r : s.rows)
+        if (r.status == FileRow::Status::Scored && static_cast<std::size_t>(index) < r.raw.size())
+            r.score = stratum::calibrated_score_of(s.model.card, index, r.raw[static_cast<std::size_t>(index)]);
+    const stratum::ThresholdChoice& preset = chosen_score().threshold;
+    s.threshold = ThresholdState{};
+    s.threshold.quantile = static_cast<float>(preset.method == "training_quantile" ? preset.parameter : 0.95);
+    update_threshold();
+    if (preset.method != "training_quantile") {
+        s.threshold.preset = ThresholdPreset::Manual;
+        s.threshold.value = preset.value;
+    }
+    s.view.order_dirty = true;
 }
 
 Label label_from_text(const std::string& text) {

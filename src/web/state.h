@@ -25,7 +25,8 @@ struct FileRow {
     Label label = Label::Unknown;
     Status status = Status::Queued;
     std::string error;  // for Failed
-    double norm = 0, score = 0;
+    double norm = 0, score = 0;  // score: the chosen score, calibrated
+    std::vector<double> raw;     // every score the card offers, raw (raw[0] = norm)
     double pc[2] = {0, 0};       // PCA coordinates (the card's basis)
     std::vector<float> latent;
     std::vector<std::uint8_t> thumbnail;  // RGBA, kThumbnail x kThumbnail
@@ -80,6 +81,7 @@ struct ViewState {
 
 struct AppState {
     ModelState model;
+    int score_choice = 0;  // index in stratum::card_scores(model.card): drives verdict, histogram, colours
     ThresholdState threshold;
     ProgressState progress;
     ViewState view;
@@ -98,6 +100,11 @@ AppState& app();
 std::vector<double> scored_values();
 // Recomputes the threshold from its preset (not for Manual).
 void update_threshold();
+// The chosen score's definition (calibration, direction, default threshold).
+stratum::ScoreSpec chosen_score();
+// Makes score `index` drive verdicts: re-scores every scored row, resets the threshold to that
+// score's default from the card.
+void choose_score(int index);
 // Label from a folder or CSV label text: normal, anomalous or unknown.
 Label label_from_text(const std::string& text);
 

@@ -41,6 +41,13 @@ ModelCard sample_card() {
     card.training.preset = "small";
     card.training.commit = "abc123";
     card.architecture = {true, 256, 64};
+    ExtraScore feature;
+    feature.name = feature.output = "feature";
+    feature.description = "critic-feature distance";
+    feature.calibration = calibrate({0.1, 0.2, 0.3, 0.5}, {0.0, 0.5, 1.0});
+    feature.threshold = {"training_quantile", 0.9, 1.5};
+    card.extra_scores = {feature};
+    card.default_score = "feature";
     return card;
 }
 
@@ -85,7 +92,36 @@ TEST_CASE("model card round-trips through JSON", "[model_card]") {
     CHECK(b.architecture.present);
     CHECK(b.architecture.fmap_base == 256);
     CHECK(b.architecture.fmap_max == 64);
+    REQUIRE(b.extra_scores.size() == 1);
+    CHECK(b.extra_scores[0].name == "feature");
+    CHECK(b.extra_scores[0].calibration.quantiles == a.extra_scores[0].calibration.quantiles);
+    CHECK(b.extra_scores[0].threshold.value == 1.5);
+    CHECK(b.default_score == "feature");
     CHECK(write_model_card(b) == write_model_card(a));
+}
+
+TEST_CASE("card_scores lists the norm first, then the extra scores", "[model_card]") {
+    const ModelCard card = sample_card();
+    const std::vector<ScoreSpec> specs = card_scores(card);
+    REQUIRE(specs.size() == 2);
+    CHECK(specs[0].name == "norm");
+    CHECK(specs[0].output == card.output_name);
+    CHECK(specs[0].calibration.median == card.calibration.median);
+    CHECK(specs[1].name == "feature");
+    CHECK(specs[1].threshold.value == 1.5);
+    CHECK(score_index(card, "norm") == 0);
+    CHECK(score_index(card, "feature") == 1);
+    CHECK_THROWS_WITH(score_index(card, "reconstruction"), Catch::Contains("offers: norm, feature"));
+}
+
+TEST_CASE("a card of an encoder-only graph (no extra scores) is valid and defaults to the norm", "[model_card]") {
+    json j = json::parse(write_model_card(sample_card()));
+    j.erase("extra_scores");
+    j.erase("default_score");
+    const ModelCard card = parse_model_card(j.dump());
+    CHECK(card.extra_scores.empty());
+    CHECK(card.default_score == "norm");
+    CHECK(card_scores(card).size() == 1);
 }
 
 TEST_CASE("a card without projection is valid", "[model_card]") {
@@ -137,6 +173,24 @@ TEST_CASE("every invalid field is named in the error", "[model_card]") {
                Catch::Contains("architecture.family"));
     CHECK_THAT(error_after([](json& j) { j["architecture"]["fmap_max"] = 0; }),
                Catch::Contains("architecture.fmap_max"));
+    CHECK_THAT(error_after([](json& j) { j["default_score"] = "magic"; }),
+               Catch::Contains("default_score: the model offers no score \"magic\""));
+    CHECK_THAT(error_after([](json& j) { j["extra_scores"][0]["name"] = "norm"; }),
+               Catch::Contains("extra_scores[0].name"));
+    CHECK_THAT(error_after([](json& j) {
+                   const json again = j["extra_scores"][0];
+                   j["extra_scores"].push_back(again);
+               }),
+               Catch::Contains("extra_scores[1].name: \"feature\" is listed twice"));
+    CHECK_THAT(error_after([](json& j) { j["extra_scores"][0]["output"] = "latent"; }),
+               Catch::Contains("extra_scores[0].output"));
+    CHECK_THAT(error_after([](json& j) { j["extra_scores"][0]["direction"] = "up"; }),
+               Catch::Contains("extra_scores[0].direction"));
+    CHECK_THAT(error_after([](json& j) { j["extra_scores"][0]["calibration"]["mad"] = -1; }),
+               Catch::Contains("extra_scores[0].calibration.mad"));
+    CHECK_THAT(error_after([](json& j) { j["extra_scores"][0]["calibration"]["threshold"].erase("value"); }),
+               Catch::Contains("extra_scores[0].calibration.threshold.value: missing"));
+    CHECK_THAT(error_after([](json& j) { j["extra_scores"] = "feature"; }), Catch::Contains("extra_scores: expected an array"));
     CHECK_THAT(error_after([](json& j) { j["training"]["normal_classes"] = {1}; }),
                Catch::Contains("training.normal_classes[0]: expected a string"));
 }

@@ -103,6 +103,34 @@ TEST_CASE("score_latent combines norm, calibration and threshold", "[score]") {
     CHECK_THROWS_WITH(score_latent(bad, 2, card, 1.0), Catch::Contains("non-finite"));
 }
 
+TEST_CASE("score_outputs: the chosen score, calibrated by its own training summary, drives the verdict", "[score]") {
+    ModelCard card;
+    card.latent_size = 2;
+    card.calibration = calibrate({1, 2, 3, 4, 5});  // norm: median 3, MAD 1
+    ExtraScore feature;
+    feature.name = feature.output = "feature";
+    feature.calibration = calibrate({10, 20, 30, 40, 50});  // median 30, MAD 10
+    ExtraScore lower = feature;
+    lower.name = lower.output = "lower";
+    lower.direction = Direction::Lower;
+    card.extra_scores = {feature, lower};
+    const float z[] = {3.0f, 4.0f};  // norm 5
+    const LatentScore by_norm = score_outputs(z, 2, {45.0, 45.0}, card, 0, 1.0);
+    CHECK(by_norm.raw == std::vector<double>{5.0, 45.0, 45.0});
+    CHECK(by_norm.score == Approx(2.0 / 1.4826));
+    const LatentScore by_feature = score_outputs(z, 2, {45.0, 45.0}, card, 1, 1.0);
+    CHECK(by_feature.norm == 5.0);
+    CHECK(by_feature.score == Approx(15.0 / (10 * 1.4826)));
+    CHECK(by_feature.flagged);
+    CHECK_FALSE(score_outputs(z, 2, {30.0, 30.0}, card, 1, 0.5).flagged);
+    CHECK(score_outputs(z, 2, {45.0, 45.0}, card, 2, 0.0).score == Approx(-15.0 / (10 * 1.4826)));
+    CHECK(calibrated_score_of(card, 1, 45.0) == by_feature.score);
+    CHECK_THROWS_WITH(score_outputs(z, 2, {NAN, 1.0}, card, 0, 1.0), Catch::Contains("feature score is not finite"));
+    CHECK_THROWS_WITH(score_outputs(z, 2, {1.0, 2.0, 3.0}, card, 0, 1.0), Catch::Contains("the card lists 2"));
+    CHECK_THROWS_AS(score_outputs(z, 2, {1.0}, card, 2, 1.0), Error);  // no value for the chosen score
+    CHECK_THROWS_AS(calibrated_score_of(card, 3, 1.0), Error);
+}
+
 TEST_CASE("average ranks and Spearman's correlation", "[score]") {
     CHECK(average_ranks({10, 30, 20, 20}) == std::vector<double>{1, 4, 2.5, 2.5});
     CHECK(spearman({1, 2, 3, 4}, {10, 20, 30, 40}) == Approx(1.0));

@@ -13,7 +13,7 @@ const { STRATUM, IMAGE_FIXTURES, SHARED_DATA, WORK } = process.env;
 const site = resolve(process.env.STRATUM_SITE || 'build-web/site');
 const artifacts = resolve(process.env.STRATUM_ARTIFACTS || 'test-artifacts');
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-let session, server, browser, images, model, expected;
+let session, server, browser, images, model, expected, expectedNorm;
 
 function parseCsv(text) {
   // The CLI's CSV has no embedded newlines for these file names; quoted commas are handled.
@@ -44,12 +44,17 @@ before(async () => {
     '--fmap-max', '8', '--latent', '12', '--batch', '8', '--images', '160', '--threads', '2']);
   run(STRATUM, ['export', join(WORK, 'run'), '--name', 'e2e-model']);
   model = join(WORK, 'run', 'export');
-  try {
-    run(STRATUM, ['score', join(model, 'encoder.onnx'), images, '--csv', join(WORK, 'cli.csv'), '--threads', '2']);
-  } catch (error) {
-    assert.equal(error.status, 1, 'stratum score exits 1 when some files could not be read');
-  }
-  expected = new Map(parseCsv(readFileSync(join(WORK, 'cli.csv'), 'utf8')).map((r) => [basename(r.file), r]));
+  // The card's default score (feature), and the norm as the driving score.
+  const cliScores = (extra, out) => {
+    try {
+      run(STRATUM, ['score', join(model, 'encoder.onnx'), images, '--csv', join(WORK, out), '--threads', '2', ...extra]);
+    } catch (error) {
+      assert.equal(error.status, 1, 'stratum score exits 1 when some files could not be read');
+    }
+    return new Map(parseCsv(readFileSync(join(WORK, out), 'utf8')).map((r) => [basename(r.file), r]));
+  };
+  expected = cliScores([], 'cli.csv');
+  expectedNorm = cliScores(['--score', 'norm'], 'cli-norm.csv');
   assert.equal(expected.size, 10);
 
   session = await startSession(site, artifacts);
@@ -106,9 +111,36 @@ test('the page agrees with stratum score, and everything stays on its origin', a
     assert.equal(row.status, 'scored', `${row.name}: ${row.error}`);
     assert.ok(Math.abs(row.norm - Number(cli.norm)) <= 1e-4, `${row.name}: page norm ${row.norm}, CLI ${cli.norm}`);
     assert.ok(Math.abs(row.score - Number(cli.score)) <= 1e-4, `${row.name}: page score ${row.score}, CLI ${cli.score}`);
+    // Every score the model offers: the graph's extra outputs in the page, libtorch's in the CLI.
+    assert.equal(row.raw.length, 3);
+    assert.ok(Math.abs(row.raw[1] - Number(cli.feature)) <= 1e-4, `${row.name}: feature ${row.raw[1]} vs ${cli.feature}`);
+    assert.ok(Math.abs(row.raw[2] - Number(cli.reconstruction)) <= 1e-4,
+      `${row.name}: reconstruction ${row.raw[2]} vs ${cli.reconstruction}`);
     compared++;
   }
   assert.equal(compared, 8);
+  assert.equal(state.score_name, 'feature', "the card's default score drives the verdict");
+
+  // Pick the norm in the score picker: scores, verdicts and threshold follow, as `stratum score --score norm`.
+  let marks = await page.evaluate(() => globalThis.stratum.ui());
+  const click = async (r) => page.mouse.click((r[0] + r[2]) / 2, (r[1] + r[3]) / 2);
+  await click(marks.score_picker);
+  await page.waitForTimeout(300);
+  await page.mouse.move(marks.score_picker[0] + 5, marks.score_picker[3] + 5);
+  await page.waitForTimeout(300);
+  marks = await page.evaluate(() => globalThis.stratum.ui());
+  await page.screenshot({ path: join(artifacts, 'tool-2a-score-picker.png') });
+  assert.ok(marks.score_option_norm, `marks: ${Object.keys(marks).join(', ')}`);
+  await click(marks.score_option_norm);
+  await page.waitForFunction(() => globalThis.stratum.results().score_name === 'norm', null, { timeout: 10000 });
+  const byNorm = await page.evaluate(() => globalThis.stratum.results());
+  assert.notEqual(byNorm.threshold, state.threshold, "the threshold moved to the norm's default");
+  for (const row of byNorm.rows.filter((r) => r.status === 'scored')) {
+    const cli = expectedNorm.get(row.name);
+    assert.ok(Math.abs(row.score - Number(cli.score)) <= 1e-4, `${row.name}: norm score ${row.score}, CLI ${cli.score}`);
+    assert.equal(row.flagged, cli.verdict === 'anomalous', `${row.name}: verdict as the CLI's`);
+  }
+  state = byNorm;
   assert.ok(state.rows.every((r) => r.label === (r.name.startsWith('cifar') ? 'anomalous' : 'normal')));
 
   // Drag the threshold to the middle of the histogram: the flagged count follows it.
@@ -139,6 +171,8 @@ test('the page agrees with stratum score, and everything stays on its origin', a
       continue;
     }
     assert.equal(Number(row.norm), shown.norm);
+    assert.equal(Number(row.feature), shown.raw[1]);
+    assert.equal(Number(row.reconstruction), shown.raw[2]);
     assert.equal(row.verdict, shown.flagged ? 'anomalous' : 'normal');
     assert.equal(row.label, shown.label);
   }

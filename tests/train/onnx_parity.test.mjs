@@ -1,5 +1,6 @@
-// The exported ONNX graph, run by onnxruntime-web under node, gives the same latents as libtorch
-// (`stratum score`, which loads the same file into its modules) on real images, within 1e-4.
+// The exported ONNX graph, run by onnxruntime-web under node, gives the same latents and the same
+// extra scores (feature, reconstruction: G and D's trunk ride in the graph) as libtorch (`stratum
+// score`, which loads the same file into its modules) on real images, within 1e-4.
 // Env: STRATUM, IMAGE_FIXTURES, WORK, SHARED_DATA (the folder of ../shared/data).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,7 +33,14 @@ test('ONNX export matches libtorch on real images', async () => {
 
   // libtorch's latents, with the weights read back from the .onnx file.
   const tsv = join(WORK, 'latents.tsv');
-  run(STRATUM, ['score', onnxPath, ...images, '--latents', tsv, '--threads', '2']);
+  const csvPath = join(WORK, 'scores.csv');
+  run(STRATUM, ['score', onnxPath, ...images, '--latents', tsv, '--csv', csvPath, '--threads', '2']);
+  const [header, ...lines] = readFileSync(csvPath, 'utf8').trim().split(/\r?\n/);
+  assert.deepEqual(header.split(','), ['file', 'norm', 'score', 'verdict', 'label', 'error', 'feature', 'reconstruction']);
+  const extras = new Map(lines.map((line) => {
+    const f = line.split(',');
+    return [f[0], { feature: Number(f[6]), reconstruction: Number(f[7]) }];
+  }));
   const native = new Map(readFileSync(tsv, 'utf8').trim().split('\n').map((line) => {
     const [file, ...values] = line.split('\t');
     return [file, values.map(Number)];
@@ -56,6 +64,25 @@ test('ONNX export matches libtorch on real images', async () => {
   });
   console.log(`largest difference between onnxruntime-web and libtorch: ${worst.toExponential(2)}`);
   assert.ok(worst <= 1e-4, `latents differ by ${worst}`);
+  for (const name of ['feature', 'reconstruction']) {
+    assert.deepEqual(result[name].dims, [images.length], `${name} is one value per image`);
+    let diff = 0;
+    images.forEach((file, i) => { diff = Math.max(diff, Math.abs(result[name].data[i] - extras.get(file)[name])); });
+    console.log(`${name}: largest difference ${diff.toExponential(2)}`);
+    assert.ok(diff <= 1e-4, `${name} differs by ${diff}`);
+    assert.ok(result[name].data.every((v) => Number.isFinite(v) && v > 0), `${name} values are positive`);
+    assert.notEqual(result[name].data[0], result[name].data[4]);
+  }
+  // An encoder-only export: the same latents, the norm as its only score (no extra columns).
+  run(STRATUM, ['export', join(WORK, 'run'), '--encoder-only', '--out', join(WORK, 'encoder-only')]);
+  const onlyCsv = join(WORK, 'encoder-only.csv');
+  run(STRATUM, ['score', join(WORK, 'encoder-only', 'encoder.onnx'), images[0], '--csv', onlyCsv, '--threads', '2']);
+  const [onlyHeader, onlyRow] = readFileSync(onlyCsv, 'utf8').trim().split(/\r?\n/);
+  assert.deepEqual(onlyHeader.split(','), ['file', 'norm', 'score', 'verdict', 'label', 'error']);
+  const full = lines.find((line) => line.startsWith(images[0] + ','));
+  assert.equal(onlyRow.split(',')[1], full.split(',')[1], 'the same encoder gives the same norm');
+  assert.ok(readFileSync(join(WORK, 'encoder-only', 'encoder.onnx')).length <
+    readFileSync(onnxPath).length / 2, 'the encoder-only graph carries no generator');
   // Not vacuous: the images have different latents.
   assert.notDeepEqual(native.get(images[0]), native.get(images[4]));
 });

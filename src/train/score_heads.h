@@ -1,0 +1,23 @@
+// The scores beyond the latent norm, computed by libtorch exactly as the exported graph computes them
+// (encoder_onnx.h): x is reconstructed as G(E(x)); "feature" = mean |f(x) - f(G(E(x)))| over the
+// critic trunk's 4x4 features f, "reconstruction" = mean |x - G(E(x))| over pixels.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "networks.h"
+
+namespace stratum::train {
+
+struct ExtraScoreInfo {
+    const char* name;
+    const char* description;
+};
+// In the order of the graph's outputs and of the card's extra_scores.
+const std::vector<ExtraScoreInfo>& extra_score_infos();
+
+// [N, 2] float64 on the CPU: feature, reconstruction. The critic's trunk must use minibatch-stddev
+// groups of one (each image's value must not depend on the others in its batch).
+torch::Tensor extra_scores(Generator& g, Critic& d, const torch::Tensor& x, const torch::Tensor& z, int stage);
+
+}  // namespace stratum::train
