@@ -30,7 +30,7 @@ ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(Number
 const decodePool = new DecodePool(Math.max(1, Math.min(cores, 4)));
 
 let app = null;
-let session = null;      // { session, backend, threads, bytes }
+let session = null;      // { session, backend, threads, bytes, outputs: { latent, extras } }
 let webgpuAdapter = false;
 
 async function hasWebGpu() {
@@ -68,21 +68,38 @@ async function fetchOk(url) {
   return response;
 }
 
+// The graph outputs a card names: the latent, then one per extra score (feature, reconstruction...).
+function outputsOf(card) {
+  return { latent: card.output.name, extras: (card.extra_scores || []).map((x) => x.output) };
+}
+
+const valuesOf = async (tensor) => (tensor.location === 'cpu' ? tensor.data : tensor.getData());
+
 // A graph must encode what its card promises before it replaces the model in use: two mid-grey images
-// of the card's input size must give two finite latents of the card's size. Returns '' or the reason.
+// of the card's input size must give two finite latents of the card's size, and one finite value per
+// image for each extra score. Returns '' or the reason.
 async function probeEncoder(s, card) {
   const { channels, height, width } = card.input;
-  let latent;
+  const outputs = outputsOf(card);
+  const missing = [outputs.latent, ...outputs.extras].filter((name) => !s.outputNames.includes(name));
+  if (missing.length) return `the graph has no output ${missing.join(', ')} (its outputs: ${s.outputNames.join(', ')})`;
+  let result;
   try {
     const input = new ort.Tensor('float32', new Float32Array(2 * channels * height * width), [2, channels, height, width]);
-    latent = (await s.run({ [s.inputNames[0]]: input }))[s.outputNames[0]];
+    result = await s.run({ [s.inputNames[0]]: input }, [outputs.latent, ...outputs.extras]);
   } catch (error) {
     return `the graph does not take the card's input (2 x ${channels} x ${height} x ${width}): ${error.message || error}`;
   }
-  const values = latent.location === 'cpu' ? latent.data : await latent.getData();
+  const latent = result[outputs.latent];
+  const values = await valuesOf(latent);
   if (latent.dims.length !== 2 || latent.dims[0] !== 2 || latent.dims[1] !== card.output.size)
     return `the graph's output has shape [${latent.dims.join(', ')}] for 2 images; the card says ${card.output.size} values per image`;
   if (!Array.from(values).every(Number.isFinite)) return 'the encoder outputs NaN or infinite values (a broken model)';
+  for (const name of outputs.extras) {
+    const extra = result[name];
+    if (extra.dims.length !== 1 || extra.dims[0] !== 2) return `the graph's ${name} output is not one value per image`;
+    if (!Array.from(await valuesOf(extra)).every(Number.isFinite)) return `the graph's ${name} score is NaN or infinite`;
+  }
   return '';
 }
 
@@ -107,12 +124,13 @@ async function useModel(source, cardText, loadGraph) {
       return false;
     }
     const problem = app.ccall('stratum_model_ready', 'string', ['string', 'number', 'string', 'string', 'string'],
-      [opened.backend, opened.threads, digest, opened.session.inputNames[0], opened.session.outputNames[0]]);
+      [opened.backend, opened.threads, digest, opened.session.inputNames[0], opened.session.outputNames.join(',')]);
     if (problem) {
       await opened.session.release();
       return false;
     }
     const old = session;
+    opened.outputs = outputsOf(card);
     session = opened;
     if (old) await old.session.release();
     return true;
@@ -146,6 +164,7 @@ async function switchBackend(backend) {
   if (!session) return;
   const opened = await openSession(session.bytes, backend);
   const old = session;
+  opened.outputs = old.outputs;
   session = opened;
   await old.session.release();
   app.ccall('stratum_backend_changed', null, ['string', 'number'], [opened.backend, opened.threads]);
@@ -318,11 +337,19 @@ globalThis.stratumBridge = {
   async run(data, dims) {
     if (!session) throw new Error('no encoder is loaded');
     const s = session.session;
-    const result = await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', data, dims) });
-    const latent = result[s.outputNames[0]];
-    const values = latent.location === 'cpu' ? latent.data : await latent.getData();
+    const { outputs } = session;
+    const result = await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', data, dims) }, [outputs.latent, ...outputs.extras]);
+    const latent = result[outputs.latent];
+    const values = await valuesOf(latent);
+    // Each image's extra scores side by side, in card order.
+    const n = latent.dims[0], k = outputs.extras.length;
+    const extras = new Float32Array(n * k);
+    for (let j = 0; j < k; j++) {
+      const column = await valuesOf(result[outputs.extras[j]]);
+      for (let i = 0; i < n; i++) extras[i * k + j] = column[i];
+    }
     setTimeout(wakeFeeder, 0);  // the backlog just shrank by a batch: read on
-    return { data: values, dims: latent.dims };
+    return { data: values, dims: latent.dims, extras, extraCount: k };
   },
   pickFiles() { pickers.files.click(); },
   pickFolder() { pickers.folder.click(); },
