@@ -283,7 +283,7 @@ ModelCard parse_model_card(const std::string& json_text) {
 
 std::vector<ScoreSpec> card_scores(const ModelCard& card) {
     std::vector<ScoreSpec> specs;
-    specs.push_back({"norm", card.output_name, "||E(x)||, the length of the latent code (the paper's cue)", card.direction,
+    specs.push_back({"norm", card.output_name, "the length of the latent code, ||E(x)||: the paper's cue", card.direction,
                      card.calibration, card.threshold});
     for (const ExtraScore& x : card.extra_scores)
         specs.push_back({x.name, x.output, x.description, x.direction, x.calibration, x.threshold});

@@ -6,8 +6,8 @@ namespace stratum::train {
 
 const std::vector<ExtraScoreInfo>& extra_score_infos() {
     static const std::vector<ExtraScoreInfo> infos{
-        {"feature", "mean |f(x) - f(G(E(x)))|, f = the critic's 4x4 features: how unlike its reconstruction D finds the image"},
-        {"reconstruction", "mean |x - G(E(x))| over pixels: how badly the generator redraws the image"},
+        {"feature", "how unlike its reconstruction G(E(x)) the critic finds the image: mean |f(x) - f(G(E(x)))|"},
+        {"reconstruction", "how badly the generator redraws the image: mean |x - G(E(x))| over pixels"},
     };
     return infos;
 }

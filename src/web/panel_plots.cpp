@@ -92,6 +92,7 @@ void draw_latent_plot(ImVec2 size) {
     ImGui::RadioButton("PCA", &v.plot, 0);
     ImGui::SameLine();
     ImGui::RadioButton("strata (radius = ||z||)", &v.plot, 1);
+    mark_item("strata");
     ImGui::SameLine();
     if (ImGui::SmallButton("reset view")) {
         v.zoom = 1;

@@ -12,7 +12,9 @@ namespace web {
 
 void draw_model_panel() {
     const ModelState& m = app().model;
-    if (!ImGui::CollapsingHeader("Model", ImGuiTreeNodeFlags_DefaultOpen)) return;
+    const bool open = ImGui::CollapsingHeader("Model", ImGuiTreeNodeFlags_DefaultOpen);
+    mark_item("model_header");
+    if (!open) return;
     if (!m.card_loaded) {
         ImGui::TextWrapped("%s", m.error.empty() ? "loading..." : m.error.c_str());
         return;
@@ -27,8 +29,7 @@ void draw_model_panel() {
     ImGui::Text("latent  %d values", c.latent_size);
     ImGui::Text("calibration: %zu training images", c.calibration.count);
     for (const stratum::ScoreSpec& spec : stratum::card_scores(c))
-        ImGui::Text("  %-14s median %.4f, MAD %.4f, %s", spec.name.c_str(), spec.calibration.median, spec.calibration.mad,
-                    stratum::direction_name(spec.direction).c_str());
+        ImGui::Text("  %s: median %.4g, MAD %.3g", spec.name.c_str(), spec.calibration.median, spec.calibration.mad);
     if (ImGui::TreeNode("Training")) {
         ImGui::TextWrapped("data: %s", c.training.dataset.c_str());
         std::string normal;
@@ -71,9 +72,9 @@ void draw_score_picker() {
         ImGui::EndCombo();
     }
     ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
-    ImGui::TextWrapped("%s; larger = more anomalous after calibration. %s", current.description.c_str(),
-                       current.name == "norm" ? "The paper's cue."
-                                              : "Chosen by our study as the better detector (docs/RESULTS.md); ||z|| stays in the table.");
+    const bool is_default = current.name == s.model.card.default_score;
+    ImGui::TextWrapped("%s; %s = anomalous.%s", current.description.c_str(), stratum::direction_name(current.direction).c_str(),
+                       is_default ? " The model's default; ||z|| stays in the table." : "");
     ImGui::PopStyleColor();
 }
 

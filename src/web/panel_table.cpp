@@ -99,8 +99,9 @@ void draw_results_table() {
     ImGui::TableSetupColumn("file", ImGuiTableColumnFlags_WidthStretch, 3.0f, kFile);
     ImGui::TableSetupColumn("||z||", ImGuiTableColumnFlags_WidthFixed, px(80), kNorm);
     // The calibrated value of the chosen score, headed by its name (the ID stays "score" across switches).
-    const std::string score_header = chosen_score().name + "###score";
-    ImGui::TableSetupColumn(score_header.c_str(), ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending, px(90), kScore);
+    const std::string chosen = chosen_score().name;
+    const std::string score_header = (chosen == "norm" ? std::string("score") : chosen + " score") + "###score";
+    ImGui::TableSetupColumn(score_header.c_str(), ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending, px(110), kScore);
     ImGui::TableSetupColumn("verdict / error", ImGuiTableColumnFlags_WidthStretch, 3.0f, kVerdict);
     ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, px(80), kLabel);
     ImGui::TableHeadersRow();

@@ -139,5 +139,22 @@ test('the demo loads with one click, labelled by its folders, at twice the pixel
   assert.equal(results.rows.filter((r) => r.label === 'anomalous').length, 8);
   await page.waitForTimeout(200);
   await page.screenshot({ path: join(artifacts, 'page-demo-hidpi.png') });
+
+  // The strata view (radius = the exact norm), with the Model panel folded so that the ROC curve shows.
+  const marks = await page.evaluate(() => globalThis.stratum.ui());
+  const click = async (r) => {
+    await page.mouse.move((r[0] + r[2]) / 2, (r[1] + r[3]) / 2);
+    await page.waitForTimeout(100);
+    await page.mouse.down();
+    await page.waitForTimeout(50);
+    await page.mouse.up();
+  };
+  await click(marks.strata);
+  await page.waitForTimeout(200);
+  await click(marks.model_header);
+  await page.waitForTimeout(200);
+  await page.mouse.move(5, 795);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(artifacts, 'page-demo-strata-roc.png') });
   await page.close();
 });
