@@ -69,10 +69,11 @@ if (wantEncoder) {
   }
 }
 
-for (const [name, dir] of e2e) {
+// One drop of a folder's files into a fresh page: seconds, the frame intervals while it scored, the
+// main thread's draw times, the outcome, and the tab's memory after it.
+async function dropOnce(name, dir, files) {
   // The files are served from the site folder's bench-inputs link and fetched into File objects before
   // the clock starts, so the figure is the page's work, not the test harness's.
-  const files = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort();
   const page = await openPage(`?backend=wasm${process.env.BENCH_E2E_QUERY || ''}`);
   const mount = relative(site, resolve(dir));
   const summary = await page.evaluate(async ([names, base]) => {
@@ -104,23 +105,42 @@ for (const [name, dir] of e2e) {
     return { seconds, frames: frames.slice(1), draw: globalThis.stratum.frameStats(), scored: r.rows.filter((x) => x.status === 'scored').length,
       failed: r.rows.filter((x) => x.status === 'failed').length, heap_mb: performance.memory.usedJSHeapSize / 1e6 };
   }, [files, mount]);
-  const memory = chromiumRssMb();
-  const entry = {
-    name, files: files.length, seconds: summary.seconds, files_per_s: files.length / summary.seconds,
-    scored: summary.scored, failed: summary.failed,
-    frame_ms_p50: percentile(summary.frames, 0.5), frame_ms_p95: percentile(summary.frames, 0.95),
-    frame_ms_max: Math.max(...summary.frames), frames: summary.frames.length,
-    draw_ms_p50: summary.draw.draw_ms_p50, draw_ms_p95: summary.draw.draw_ms_p95, draws: summary.draw.draws,
-    tab_rss_mb: memory.tab, chromium_rss_mb: memory.all, js_heap_mb: summary.heap_mb,
-  };
-  results.e2e.push(entry);
-  console.log(`page end to end, ${name}: ${entry.files} files in ${entry.seconds.toFixed(1)} s ` +
-    `(${entry.files_per_s.toFixed(0)} files/s); frame time p50 ${entry.frame_ms_p50.toFixed(1)} ms, ` +
-    `p95 ${entry.frame_ms_p95.toFixed(1)} ms, max ${entry.frame_ms_max.toFixed(0)} ms; draw (main thread) p50 ` +
-    `${entry.draw_ms_p50.toFixed(1)} ms, p95 ${entry.draw_ms_p95.toFixed(1)} ms; tab RSS ${entry.tab_rss_mb.toFixed(0)} MB ` +
-    `(all chromium ${entry.chromium_rss_mb.toFixed(0)} MB)`);
+  summary.memory = chromiumRssMb();
   await page.screenshot({ path: `bench/out/page-${name}.png` });
   await page.close();
+  return summary;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+for (const [name, dir] of e2e) {
+  const files = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort();
+  // A short drop (1000 small files: about 3 s, 170 frames) is repeated 3 times in fresh pages and its
+  // frames pooled, so that the p95 rests on more than the 8 slowest frames of one run; files/s is the
+  // median round. Longer drops run once.
+  const rounds = files.length <= 1000 ? 3 : 1;
+  const runs = [];
+  for (let round = 0; round < rounds; round++) runs.push(await dropOnce(name, dir, files));
+  const frames = runs.flatMap((r) => r.frames);
+  const last = runs[runs.length - 1];
+  const seconds = median(runs.map((r) => r.seconds));
+  const entry = {
+    name, files: files.length, rounds, seconds, files_per_s: files.length / seconds,
+    files_per_s_rounds: runs.map((r) => files.length / r.seconds),
+    scored: last.scored, failed: last.failed,
+    frame_ms_p50: percentile(frames, 0.5), frame_ms_p95: percentile(frames, 0.95),
+    frame_ms_max: Math.max(...frames), frames: frames.length,
+    frame_ms_p95_rounds: runs.map((r) => percentile(r.frames, 0.95)),
+    draw_ms_p50: median(runs.map((r) => r.draw.draw_ms_p50)), draw_ms_p95: median(runs.map((r) => r.draw.draw_ms_p95)),
+    draws: last.draw.draws,
+    tab_rss_mb: last.memory.tab, chromium_rss_mb: last.memory.all, js_heap_mb: last.heap_mb,
+  };
+  results.e2e.push(entry);
+  console.log(`page end to end, ${name}: ${entry.files} files, ${rounds} round(s), median ${entry.seconds.toFixed(1)} s ` +
+    `(${entry.files_per_s.toFixed(0)} files/s); frame time over ${entry.frames} frames p50 ${entry.frame_ms_p50.toFixed(1)} ms, ` +
+    `p95 ${entry.frame_ms_p95.toFixed(1)} ms (per round ${entry.frame_ms_p95_rounds.map((v) => v.toFixed(1)).join(', ')}), ` +
+    `max ${entry.frame_ms_max.toFixed(0)} ms; draw (main thread) p50 ${entry.draw_ms_p50.toFixed(1)} ms, ` +
+    `p95 ${entry.draw_ms_p95.toFixed(1)} ms; tab RSS ${entry.tab_rss_mb.toFixed(0)} MB (all chromium ${entry.chromium_rss_mb.toFixed(0)} MB)`);
 }
 
 await session.close();
