@@ -2,7 +2,7 @@
 //   encoder only: the default model on the WASM backend, 1 thread and all cores, batch 1 and 32;
 //   end to end: from the drop to the last score, for a folder of files, with the UI's frame times
 //   (requestAnimationFrame intervals: the page's main loop runs in those frames) and the tab's memory.
-// Usage: node bench/page.mjs SITE_DIR OUT.json [--model CARD_URL] [--encoder] [--e2e NAME=DIR ...]
+// Usage: node bench/page.mjs SITE_DIR OUT.json [--model CARD_URL] [--encoder] [--e2e NAME=DIR[:ROUNDS] ...]
 // (each DIR must lie inside SITE_DIR: the page fetches its files from there).
 import { readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join, resolve, relative } from 'node:path';
@@ -10,7 +10,7 @@ import { startSession } from '../tests/e2e/browser.mjs';
 
 const args = process.argv.slice(2);
 if (args.length < 2 || args.includes('--help')) {
-  console.log('usage: node bench/page.mjs SITE_DIR OUT.json [--model CARD_URL] [--encoder] [--e2e NAME=DIR ...]');
+  console.log('usage: node bench/page.mjs SITE_DIR OUT.json [--model CARD_URL] [--encoder] [--e2e NAME=DIR[:ROUNDS] ...]');
   process.exit(args.includes('--help') ? 0 : 2);
 }
 const [siteDir, outPath] = args;
@@ -19,7 +19,12 @@ const wantEncoder = args.includes('--encoder');
 const e2e = [];
 let model = '';
 for (let i = 2; i < args.length; i++) {
-  if (args[i] === '--e2e') e2e.push(args[++i].split('='));
+  if (args[i] === '--e2e') {
+    // NAME=DIR or NAME=DIR:ROUNDS
+    const [name, spec] = args[++i].split('=');
+    const [dir, rounds] = spec.split(':');
+    e2e.push([name, dir, Number(rounds) || 1]);
+  }
   else if (args[i] === '--model') model = `&model=${encodeURIComponent(args[++i])}`;
 }
 
@@ -113,12 +118,11 @@ async function dropOnce(name, dir, files) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-for (const [name, dir] of e2e) {
+for (const [name, dir, rounds] of e2e) {
   const files = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort();
-  // A short drop (1000 small files: about 3 s, 170 frames) is repeated 3 times in fresh pages and its
-  // frames pooled, so that the p95 rests on more than the 8 slowest frames of one run; files/s is the
-  // median round. Longer drops run once.
-  const rounds = files.length <= 1000 ? 3 : 1;
+  // A short drop (1000 small files: about 3 s, 170 frames) runs several rounds in fresh pages and its
+  // frames are pooled, so that the p95 rests on more than the 8 slowest frames of one run; files/s is
+  // the median round.
   const runs = [];
   for (let round = 0; round < rounds; round++) runs.push(await dropOnce(name, dir, files));
   const frames = runs.flatMap((r) => r.frames);

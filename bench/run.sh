@@ -55,10 +55,10 @@ done
 
 echo "== training: C++ (libtorch) and the PyTorch reference, $cores threads"
 # The two share libtorch's kernels, so their difference is small next to this machine's run-to-run
-# noise: the small preset runs 3 alternating rounds of each and the table takes the median round.
+# noise: the small preset runs 5 alternating rounds of each and the table takes the median round.
 for preset in small paper; do
   for size in 32 64; do
-    batch=64; iterations=5; rounds=3
+    batch=64; iterations=4; rounds=5
     if [ $preset = paper ]; then batch=$paper_batch; iterations=2; rounds=1; fi
     for round in $(seq $rounds); do
       build/stratum_bench --threads "$cores" train --preset $preset --size $size --batch "$batch" --iterations $iterations \
@@ -89,6 +89,6 @@ done
 
 echo "== page (headless chromium)"
 node bench/page.mjs "$site" "$out/parts/page.json" --encoder \
-  --e2e png1000="$inputs/png1000/c0" --e2e photos100="$inputs/photos100" --e2e png10000="$inputs/png10000/c0"
+  --e2e png1000="$inputs/png1000/c0":3 --e2e photos100="$inputs/photos100" --e2e png10000="$inputs/png10000/c0"
 
 node bench/table.mjs "$out" "$(( $(date +%s) - start ))"

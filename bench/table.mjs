@@ -13,10 +13,12 @@ const fmt = (v, d = 0) => (v === undefined || v === null || Number.isNaN(v) ? '-
 const lines = [];
 const say = (s = '') => { lines.push(s); console.log(s); };
 const targets = [];
+// better: 'higher' (>= limit), 'lower' (<= limit) or 'under' (< limit, strictly).
 const target = (name, value, limit, better, unit = '') => {
-  const met = better === 'higher' ? value >= limit : value <= limit;
+  const met = better === 'higher' ? value >= limit : better === 'under' ? value < limit : value <= limit;
   targets.push({ name, value, limit, better, met });
-  return `${fmt(value, 2)}${unit} (target ${better === 'higher' ? '>=' : '<='} ${limit}${unit}: ${met ? 'met' : 'NOT met'})`;
+  const sign = { higher: '>=', lower: '<=', under: '<' }[better];
+  return `${fmt(value, 2)}${unit} (target ${sign} ${limit}${unit}: ${met ? 'met' : 'NOT met'})`;
 };
 
 const gemm = (p) => Math.max(...parts[p].gemm.map((g) => g.gflops));
@@ -56,7 +58,9 @@ const png = page.e2e.find((r) => r.name === 'png1000');
 const many = page.e2e.find((r) => r.name === 'png10000');
 const pageBest = pageRt && Math.max(rate(pageRt, cores, 32) || 0, rate(pageRt, 1, 32) || 0);
 if (png && pageBest) say(`  page end to end / page encoder only (1000 PNGs): ${target('page end to end vs encoder only', png.files_per_s / pageBest, 0.8, 'higher', 'x')}`);
-for (const r of page.e2e) say(`  frame time p95 while scoring ${r.name}: ${target(`frame p95 ${r.name}`, r.frame_ms_p95, 50, 'lower', ' ms')}`);
+// Frame intervals come in display frames (16.7 ms at 60 Hz): a p95 of 49.99 ms is three frames, the
+// limit itself, and not under it; so the target is two frames at most (33.3 ms).
+for (const r of page.e2e) say(`  frame time p95 while scoring ${r.name}: ${target(`frame p95 ${r.name}`, Math.round(r.frame_ms_p95 * 10) / 10, 50, 'under', ' ms')}`);
 if (many) say(`  tab memory after 10,000 images with thumbnails: ${target('tab RSS after 10,000 images', many.tab_rss_mb, 1000, 'lower', ' MB')}`);
 say();
 
