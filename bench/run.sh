@@ -59,7 +59,7 @@ echo "== training: C++ (libtorch) and the PyTorch reference, $cores threads"
 for preset in small paper; do
   for size in 32 64; do
     batch=64; iterations=4; rounds=5
-    if [ $preset = paper ]; then batch=$paper_batch; iterations=2; rounds=1; fi
+    if [ $preset = paper ]; then batch=$paper_batch; iterations=1; rounds=1; fi
     for round in $(seq $rounds); do
       build/stratum_bench --threads "$cores" train --preset $preset --size $size --batch "$batch" --iterations $iterations \
         > "$out/parts/train_cpp_${preset}_${size}_r$round.json"

@@ -100,8 +100,10 @@ std::vector<StudyCell> study_cells(const StudySpec& s) {
 int run_study(const StudyOptions& o) {
     const StudySpec spec = parse_study_spec(read_text_file(o.spec_path));
     const std::string out = o.out_dir.empty() ? "studies/out/" + spec.name : o.out_dir;
-    fs::create_directories(out + "/cells");
-    write_file_atomic(out + "/spec.json", read_text_file(o.spec_path));
+    if (!o.dry_run) {  // a dry run only looks
+        fs::create_directories(out + "/cells");
+        write_file_atomic(out + "/spec.json", read_text_file(o.spec_path));
+    }
     const std::vector<StudyCell> cells = study_cells(spec);
     int finished = 0;
     for (std::size_t i = 0; i < cells.size(); ++i) {

@@ -29,6 +29,9 @@ grep -q $'\tcontamination$' "$work/out/cells/c0_p0.10_s1_w8/run/training_set.tsv
 "$stratum" study "$work/spec.json" --out "$work/out" --threads 1 >"$work/second.log" 2>&1
 if grep -q "=== study" "$work/second.log"; then echo "FAIL: finished cells ran again"; cat "$work/second.log"; exit 1; fi
 grep -q "2 cells finished" "$work/second.log" || { echo "FAIL: second run did not report both cells finished"; exit 1; }
+# A dry run of a study not yet started lists its cells and writes nothing.
+"$stratum" study "$work/spec.json" --out "$work/not-started" --dry-run | grep -c '^todo' | grep -qx 2 || { echo "FAIL: dry run of a new study"; exit 1; }
+[ ! -e "$work/not-started" ] || { echo "FAIL: a dry run created $work/not-started"; exit 1; }
 "$stratum" study "$work/spec.json" --out "$work/out" --dry-run | grep -c '^done' | grep -qx 2 || { echo "FAIL: dry run"; exit 1; }
 # The report: a table row per cell and the plots.
 "$stratum" report "$work/out" --out "$work/report" >"$work/report.log" 2>&1 || { cat "$work/report.log"; exit 1; }
