@@ -17,6 +17,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 start=$(date +%s)
+# Each stage says when it began, so that a slow run shows where its time went.
+stage() { echo "== $* (at $(( $(date +%s) - start )) s)"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 if [ $skip_setup = 0 ]; then
   bash scripts/setup.sh
@@ -24,6 +26,7 @@ if [ $skip_setup = 0 ]; then
   # The CPU build of onnxruntime-node ships in its npm package; its installer would fetch CUDA files.
   [ -d bench/node_modules/onnxruntime-node ] || (cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund)
 fi
+stage "build"
 jobs=$(nproc)
 cmake --preset native >/dev/null && cmake --build --preset native -j"$jobs" --target stratum stratum_bench image_fixtures
 cmake --preset web >/dev/null && cmake --build --preset web -j"$jobs"
@@ -37,13 +40,13 @@ model_file=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$site/m
 model="$site/models/$model_file"  # its card sits beside it under the same name
 export OMP_WAIT_POLICY=PASSIVE
 
-echo "== inputs"
+stage "inputs"
 inputs="$site/bench-inputs"
 [ -d "$inputs/png1000/c0" ] || build/tests/fixtures/image_fixtures folder "$inputs/png1000" 1 1000 32
 [ -d "$inputs/png10000/c0" ] || build/tests/fixtures/image_fixtures folder "$inputs/png10000" 1 10000 32
 [ -d "$inputs/photos100" ] || build/tests/fixtures/image_fixtures photos "$inputs/photos100" 100 3000 2000
 
-echo "== matrix multiply and FLOPs"
+stage "matrix multiply and FLOPs"
 build/stratum_bench --threads 1 gemm > "$out/parts/gemm_1.json"
 build/stratum_bench --threads "$cores" gemm > "$out/parts/gemm_all.json"
 for preset in small paper; do
@@ -53,7 +56,7 @@ for preset in small paper; do
   done
 done
 
-echo "== training: C++ (libtorch) and the PyTorch reference, $cores threads"
+stage "training: C++ (libtorch) and the PyTorch reference, $cores threads"
 # The two share libtorch's kernels, so their difference is small next to this machine's run-to-run
 # noise: the small preset runs 5 alternating rounds of each and the table takes the median round.
 for preset in small paper; do
@@ -70,7 +73,7 @@ for preset in small paper; do
   done
 done
 
-echo "== encoder only: libtorch, onnxruntime-node, onnxruntime-web (node)"
+stage "encoder only: libtorch, onnxruntime-node, onnxruntime-web (node)"
 for threads in 1 "$cores"; do
   for batch in 1 32; do
     build/stratum_bench --threads "$threads" encoder "$model" --batch $batch > "$out/parts/encoder_libtorch_${threads}_${batch}.json"
@@ -78,7 +81,7 @@ for threads in 1 "$cores"; do
 done
 NODE_PATH="$PWD/node_modules" node bench/encoder_node.mjs "$model" "$out/parts/encoder_node.json"
 
-echo "== command line, end to end: stratum score on 1000 PNGs and 100 photos"
+stage "command line, end to end: stratum score on 1000 PNGs and 100 photos"
 for set in png1000/c0 photos100; do
   t0=$(date +%s.%N)
   build/stratum score "$model" "$inputs/$set" --csv - > /dev/null
@@ -87,7 +90,7 @@ for set in png1000/c0 photos100; do
     > "$out/parts/score_cli_${set%%/*}.json"
 done
 
-echo "== page (headless chromium)"
+stage "page (headless chromium)"
 node bench/page.mjs "$site" "$out/parts/page.json" --encoder \
   --e2e png1000="$inputs/png1000/c0":3 --e2e photos100="$inputs/photos100" --e2e png10000="$inputs/png10000/c0"
 
