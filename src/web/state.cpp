@@ -23,7 +23,6 @@ std::vector<double> scored_values() {
 void update_threshold() {
     AppState& s = app();
     if (!s.model.card_loaded) return;
-    const stratum::ModelCard& card = s.model.card;
     ThresholdState& t = s.threshold;
     const stratum::ScoreSpec spec = chosen_score();
     switch (t.preset) {
