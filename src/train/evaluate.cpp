@@ -114,10 +114,7 @@ EvalResult evaluate_run(const EvalOptions& o) {
     if (phase.stage != config.net.stages() || phase.alpha < 1.0)
         throw Error("the run has not reached its final resolution yet");
     m.to(device);
-    m.d->trunk->mbstd_group = 1;  // features of one image must not depend on the others
-    for (torch::nn::Module* module : {static_cast<torch::nn::Module*>(m.e.get()), static_cast<torch::nn::Module*>(m.g_ema.get()),
-                                      static_cast<torch::nn::Module*>(m.d.get())})
-        module->eval();
+    set_scoring_mode(m);
 
     // Test split.
     const std::vector<std::string> normal = o.normal.empty() ? config.data.normal : o.normal;

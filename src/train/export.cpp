@@ -29,7 +29,6 @@ ExportResult export_run(const ExportOptions& o) {
         throw Error("the run is still growing (at " + std::to_string(phase.resolution()) +
                     " px): export needs the final resolution, fully faded in");
     Encoder& encoder = models.e;
-    models.d->trunk->mbstd_group = 1;  // as in the graph: each image's scores independent of the others
     if (o.encoder_only && o.default_score != "norm" && o.default_score != "feature")
         throw Error("an encoder-only export has only the norm: drop --default-score " + o.default_score);
 
@@ -51,12 +50,12 @@ ExportResult export_run(const ExportOptions& o) {
     sources.insert(sources.end(), selection.contamination.begin(), selection.contamination.end());
     std::cerr << "stratum export: encoding " << sources.size() << " training images\n";
     const ImageSet set = load_images(sources, config.net.resolution, config.net.channels, o.threads);
+    // Plain Module::to, not Models::to: the graph's weights, without channels-last on the CPU.
     for (torch::nn::Module* module : {static_cast<torch::nn::Module*>(encoder.get()),
                                       static_cast<torch::nn::Module*>(models.g_ema.get()),
-                                      static_cast<torch::nn::Module*>(models.d.get())}) {
+                                      static_cast<torch::nn::Module*>(models.d.get())})
         module->to(device);
-        module->eval();
-    }
+    set_scoring_mode(models);
     const int latent = config.net.latent;
     std::vector<float> latents;
     std::vector<double> norms;

@@ -15,6 +15,13 @@ Models::Models(const NetConfig& net) : g(net), g_ema(net), d(net), e(net) {
     set_trainable(*g_ema, false);
 }
 
+void set_scoring_mode(Models& m) {
+    m.d->trunk->mbstd_group = 1;
+    for (torch::nn::Module* module : {static_cast<torch::nn::Module*>(m.e.get()), static_cast<torch::nn::Module*>(m.g_ema.get()),
+                                      static_cast<torch::nn::Module*>(m.d.get())})
+        module->eval();
+}
+
 void Models::to(const torch::Device& device) {
     const std::vector<torch::nn::Module*> modules = {g.get(), g_ema.get(), d.get(), e.get()};
     for (torch::nn::Module* m : modules) {

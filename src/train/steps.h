@@ -19,6 +19,10 @@ struct Models {
     void to(const torch::Device& device);
 };
 
+// E, G_ema and D in evaluation mode, with the critic's minibatch stddev over groups of one, so that an
+// image's scores never depend on the others in its batch (evaluation, export and native scoring).
+void set_scoring_mode(Models& m);
+
 struct Optimizers {
     Optimizers(Models& m, double learning_rate);  // Adam, beta1 0, beta2 0.99, eps 1e-8
     std::unique_ptr<torch::optim::Adam> g, d, e;
