@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <set>
 
 #include "error.h"
 #include "onnx_graph.h"
@@ -160,22 +161,19 @@ public:
 
 private:
     std::string constant(const std::string& name, float value) {
-        if (!made_.count(name)) onnx_graph::add_initializer(g_, name, {}, {value});
-        made_[name] = true;
+        if (first_use(name)) onnx_graph::add_initializer(g_, name, {}, {value});
         return name;
     }
 
     std::string shape4(std::int64_t channels) {
         const std::string name = "shape_" + std::to_string(channels) + "x4x4";
-        if (!made_.count(name)) onnx_graph::add_int64_initializer(g_, name, {4}, {-1, channels, 4, 4});
-        made_[name] = true;
+        if (first_use(name)) onnx_graph::add_int64_initializer(g_, name, {4}, {-1, channels, 4, 4});
         return name;
     }
 
     // Nearest neighbour, x2: output pixel i reads input pixel floor(i / 2), as torch's nearest does.
     std::string upsample(const std::string& x, const std::string& at) {
-        if (!made_.count("scales_x2")) onnx_graph::add_initializer(g_, "scales_x2", {4}, {1.0f, 1.0f, 2.0f, 2.0f});
-        made_["scales_x2"] = true;
+        if (first_use("scales_x2")) onnx_graph::add_initializer(g_, "scales_x2", {4}, {1.0f, 1.0f, 2.0f, 2.0f});
         ::onnx::NodeProto* n = onnx_graph::add_node(g_, "Resize", {x, "", "scales_x2"}, {at});
         onnx_graph::set_string(n, "mode", "nearest");
         onnx_graph::set_string(n, "coordinate_transformation_mode", "asymmetric");
@@ -195,8 +193,11 @@ private:
         return at;
     }
 
+    // Shared initializers (constants, shapes, scales) go into the graph once, at their first use.
+    bool first_use(const std::string& name) { return made_.insert(name).second; }
+
     ::onnx::GraphProto& g_;
-    std::map<std::string, bool> made_;
+    std::set<std::string> made_;
 };
 
 ::onnx::ModelProto new_model(const std::string& graph_name, const std::string& doc, const NetConfig& net) {

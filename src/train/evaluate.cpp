@@ -41,14 +41,10 @@ NetScores score_with_networks(Models& m, const ImageSet& set, const NetConfig& n
         const torch::Tensor x = as_float(set, i, std::min(n, i + batch)).to(device);
         const torch::Tensor z = m.e(x, stage, 1.0);
         const torch::Tensor extra = extra_scores(m.g_ema, m.d, x, z, stage);  // feature, reconstruction
-        const torch::Tensor norm = z.norm(2, 1).to(torch::kFloat64).cpu();
-        const torch::Tensor bright = x.flatten(1).mean(1).to(torch::kFloat64).cpu();
-        for (std::int64_t r = 0; r < norm.size(0); ++r) {
-            s.norm.push_back(norm[r].item<double>());
-            s.feature.push_back(extra[r][0].item<double>());
-            s.reconstruction.push_back(extra[r][1].item<double>());
-            s.brightness.push_back(bright[r].item<double>());
-        }
+        append_values(s.norm, z.norm(2, 1));
+        append_values(s.feature, extra.select(1, 0));
+        append_values(s.reconstruction, extra.select(1, 1));
+        append_values(s.brightness, x.flatten(1).mean(1));
     }
     return s;
 }

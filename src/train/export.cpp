@@ -68,13 +68,13 @@ ExportResult export_run(const ExportOptions& o) {
                                                    torch::kUInt8);
         for (std::int64_t i = 0; i < n; i += batch) {
             const torch::Tensor x = all.slice(0, i, std::min(n, i + batch)).to(device).to(torch::kFloat32).div(127.5).sub(1.0);
-            const torch::Tensor z = encoder(x, config.net.stages(), 1.0).to(torch::kCPU).contiguous();
+            const torch::Tensor z_on_device = encoder(x, config.net.stages(), 1.0);
+            const torch::Tensor z = z_on_device.to(torch::kCPU).contiguous();
             latents.insert(latents.end(), z.data_ptr<float>(), z.data_ptr<float>() + z.numel());
             for (std::int64_t r = 0; r < z.size(0); ++r) norms.push_back(l2_norm(z[r].data_ptr<float>(), latent));
             if (o.encoder_only) continue;
-            const torch::Tensor e = extra_scores(models.g_ema, models.d, x, z.to(device), config.net.stages()).contiguous();
-            for (std::int64_t r = 0; r < e.size(0); ++r)
-                for (std::size_t k = 0; k < extras.size(); ++k) extras[k].push_back(e[r][static_cast<long>(k)].item<double>());
+            const torch::Tensor e = extra_scores(models.g_ema, models.d, x, z_on_device, config.net.stages());
+            for (std::size_t k = 0; k < extras.size(); ++k) append_values(extras[k], e.select(1, static_cast<std::int64_t>(k)));
         }
     }
 

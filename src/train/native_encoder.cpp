@@ -10,6 +10,7 @@
 #include "run_files.h"
 #include "score_heads.h"
 #include "sha256.h"
+#include "steps.h"
 
 namespace stratum::train {
 namespace fs = std::filesystem;
@@ -39,44 +40,44 @@ void check_extra_scores(const ModelCard& card) {
     if (!same) throw Error("the card lists extra scores this build cannot compute natively (it knows feature, reconstruction)");
 }
 
+// Holds the trained networks as the trainer does (Models): a run's checkpoint loads straight into
+// them, and an exported graph's weights go into E, G_ema and D's trunk.
 class TorchEncoder : public NativeEncoder {
 public:
     TorchEncoder(ModelCard card, const std::string& device, int threads)
-        : card_(std::move(card)),
-          device_(pick_device(device)),
-          encoder_(net_from_card(card_)),
-          generator_(net_from_card(card_)),
-          critic_(net_from_card(card_)) {
+        : card_(std::move(card)), device_(pick_device(device)), models_(net_from_card(card_)) {
         check_extra_scores(card_);
         if (threads > 0) torch::set_num_threads(threads);
-        critic_->trunk->mbstd_group = 1;
     }
     const ModelCard& card() const override { return card_; }
     bool on_gpu() const override { return device_.is_cuda(); }
     void set_threads(int threads) override { torch::set_num_threads(threads); }
-    Encoder& encoder() { return encoder_; }
-    Generator& generator() { return generator_; }
-    Critic& critic() { return critic_; }
+    Models& models() { return models_; }
+    // Moves the scoring networks to the device in the plain contiguous layout (a CPU checkpoint holds
+    // the trainer's channels-last weights, whose other convolution kernels could change the last bits
+    // against the page) and sets the scoring mode.
     void ready() {
-        for (torch::nn::Module* m : {static_cast<torch::nn::Module*>(encoder_.get()),
-                                     static_cast<torch::nn::Module*>(generator_.get()),
-                                     static_cast<torch::nn::Module*>(critic_.get())}) {
+        for (torch::nn::Module* m : {static_cast<torch::nn::Module*>(models_.e.get()),
+                                     static_cast<torch::nn::Module*>(models_.g_ema.get()),
+                                     static_cast<torch::nn::Module*>(models_.d.get())}) {
             m->to(device_);
-            m->eval();
+            for (torch::Tensor& p : m->parameters())
+                if (!p.is_contiguous()) p.set_data(p.data().contiguous());
         }
+        set_scoring_mode(models_);
     }
     Encoded encode(const float* images, int n, bool with_extras) override {
         torch::NoGradGuard no_grad;
-        const NetConfig& net = encoder_->net;
+        const NetConfig& net = models_.e->net;
         const torch::Tensor x =
             torch::from_blob(const_cast<float*>(images), {n, net.channels, net.resolution, net.resolution}, torch::kFloat32)
                 .to(device_);
-        const torch::Tensor z = encoder_(x, net.stages(), 1.0);
+        const torch::Tensor z = models_.e(x, net.stages(), 1.0);
         const torch::Tensor zc = z.to(torch::kCPU).contiguous();
         Encoded out;
         out.latents.assign(zc.data_ptr<float>(), zc.data_ptr<float>() + zc.numel());
         if (with_extras && !card_.extra_scores.empty()) {
-            const torch::Tensor e = extra_scores(generator_, critic_, x, z, net.stages()).contiguous();
+            const torch::Tensor e = extra_scores(models_.g_ema, models_.d, x, z, net.stages()).contiguous();
             out.extras.assign(e.data_ptr<double>(), e.data_ptr<double>() + e.numel());
         }
         return out;
@@ -85,9 +86,7 @@ public:
 private:
     ModelCard card_;
     torch::Device device_;
-    Encoder encoder_;
-    Generator generator_;
-    Critic critic_;
+    Models models_;
 };
 
 // As the page does before it swaps a model in: two mid-grey images must give two finite latents.
@@ -118,15 +117,11 @@ std::unique_ptr<NativeEncoder> NativeEncoder::open(const std::string& model, con
             throw Error(model + " has no export yet (no " + card_file + "): run `stratum export " + model + "` first");
         if (!fs::exists(run.checkpoint())) throw Error(model + " has no checkpoint.pt");
         auto encoder = std::make_unique<TorchEncoder>(parse_model_card(read_text_file(card_file)), device, threads);
-        Models models(net_from_card(encoder->card()));
-        const CheckpointState state = load_checkpoint(run.checkpoint(), models, nullptr, torch::kCPU);
+        const CheckpointState state = load_checkpoint(run.checkpoint(), encoder->models(), nullptr, torch::kCPU);
         if (state.images_seen != encoder->card().training.images_seen)
             throw Error("the checkpoint (" + std::to_string(state.images_seen) + " images) is newer than the export (" +
                         std::to_string(encoder->card().training.images_seen) + " images): run `stratum export " +
                         model + "` again");
-        copy_weights(*encoder->encoder(), *models.e);
-        copy_weights(*encoder->generator(), *models.g_ema);
-        copy_weights(*encoder->critic(), *models.d);
         encoder->ready();
         probe(*encoder, model);
         return encoder;
@@ -140,8 +135,8 @@ std::unique_ptr<NativeEncoder> NativeEncoder::open(const std::string& model, con
         throw Error(model + " is not the graph its card describes (sha256 differs)");
     ::onnx::ModelProto proto;
     if (!proto.ParseFromString(bytes)) throw Error(model + " is not an ONNX file");
-    encoder_from_onnx(encoder->encoder(), proto);
-    if (!encoder->card().extra_scores.empty()) scorer_from_onnx(encoder->generator(), encoder->critic(), proto);
+    encoder_from_onnx(encoder->models().e, proto);
+    if (!encoder->card().extra_scores.empty()) scorer_from_onnx(encoder->models().g_ema, encoder->models().d, proto);
     encoder->ready();
     probe(*encoder, model);
     return encoder;

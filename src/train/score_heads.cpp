@@ -21,4 +21,9 @@ torch::Tensor extra_scores(Generator& g, Critic& d, const torch::Tensor& x, cons
     return torch::stack({feature, reconstruction}, 1).to(torch::kCPU, torch::kFloat64);
 }
 
+void append_values(std::vector<double>& out, const torch::Tensor& values) {
+    const torch::Tensor v = values.to(torch::kCPU, torch::kFloat64).contiguous();
+    out.insert(out.end(), v.data_ptr<double>(), v.data_ptr<double>() + v.numel());
+}
+
 }  // namespace stratum::train

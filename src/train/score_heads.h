@@ -20,4 +20,7 @@ const std::vector<ExtraScoreInfo>& extra_score_infos();
 // groups of one (each image's value must not depend on the others in its batch).
 torch::Tensor extra_scores(Generator& g, Critic& d, const torch::Tensor& x, const torch::Tensor& z, int stage);
 
+// Appends a 1-D tensor's values, as doubles, to out: one copy instead of an item() call per value.
+void append_values(std::vector<double>& out, const torch::Tensor& values);
+
 }  // namespace stratum::train
