@@ -26,42 +26,53 @@ if [ $skip_setup = 0 ]; then
   # The CPU build of onnxruntime-node ships in its npm package; its installer would fetch CUDA files.
   [ -d bench/node_modules/onnxruntime-node ] || (cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund)
 fi
-stage "build"
-jobs=$(nproc)
-cmake --preset native >/dev/null && cmake --build --preset native -j"$jobs" --target stratum stratum_bench image_fixtures
-cmake --preset web >/dev/null && cmake --build --preset web -j"$jobs"
-
 out=bench/out
 site=build-web/site
 mkdir -p "$out/parts"
 rm -f "$out"/parts/*.json
 cores=$(nproc)
-model_file=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$site/models/default.json','utf8')).model_file)")
-model="$site/models/$model_file"  # its card sits beside it under the same name
 export OMP_WAIT_POLICY=PASSIVE
+
+# The page and the native tools build side by side (each build has serial stretches, such as the
+# trainer's two large translation units and the links, that the other fills), and the generated
+# inputs are made while the page still builds. Nothing is timed before both are done.
+stage "build"
+jobs=$(nproc)
+cmake --preset native >/dev/null && cmake --preset web >/dev/null
+cmake --build --preset web -j"$jobs" > "$out/build-web.log" 2>&1 &
+web_build=$!
+trap 'kill $web_build 2>/dev/null || true' EXIT  # a failed native build stops the page's too
+cmake --build --preset native -j"$jobs" --target stratum stratum_bench image_fixtures
 
 stage "inputs"
 inputs="$site/bench-inputs"
 [ -d "$inputs/png1000/c0" ] || build/tests/fixtures/image_fixtures folder "$inputs/png1000" 1 1000 32
 [ -d "$inputs/png10000/c0" ] || build/tests/fixtures/image_fixtures folder "$inputs/png10000" 1 10000 32
 [ -d "$inputs/photos100" ] || build/tests/fixtures/image_fixtures photos "$inputs/photos100" 100 3000 2000
+if ! wait $web_build; then
+  cat "$out/build-web.log" >&2
+  echo "bench/run.sh: the page's build failed (above)" >&2
+  exit 1
+fi
+tail -n 1 "$out/build-web.log"
+model_file=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$site/models/default.json','utf8')).model_file)")
+model="$site/models/$model_file"  # its card sits beside it under the same name
 
 stage "matrix multiply and FLOPs"
 build/stratum_bench --threads 1 gemm > "$out/parts/gemm_1.json"
 build/stratum_bench --threads "$cores" gemm > "$out/parts/gemm_all.json"
 for preset in small paper; do
   for size in 32 64; do
-    batch=64; [ $preset = paper ] && batch=$paper_batch
-    build/stratum_bench flops --preset $preset --size $size --batch "$batch" > "$out/parts/flops_${preset}_${size}.json"
+    build/stratum_bench flops --preset $preset --size $size > "$out/parts/flops_${preset}_${size}.json"
   done
 done
 
 stage "training: C++ (libtorch) and the PyTorch reference, $cores threads"
 # The two share libtorch's kernels, so their difference is small next to this machine's run-to-run
-# noise: the small preset runs 5 alternating rounds of each and the table takes the median round.
+# noise: the small preset runs 3 alternating rounds of each and the table takes the median round.
 for preset in small paper; do
   for size in 32 64; do
-    batch=64; iterations=4; rounds=5
+    batch=64; iterations=4; rounds=3
     if [ $preset = paper ]; then batch=$paper_batch; iterations=1; rounds=1; fi
     for round in $(seq $rounds); do
       build/stratum_bench --threads "$cores" train --preset $preset --size $size --batch "$batch" --iterations $iterations \

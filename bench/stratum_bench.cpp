@@ -1,8 +1,8 @@
 // The native side of bench/run.sh: each subcommand measures one thing and prints one JSON object.
 //   stratum_bench gemm --threads N                 float32 matrix-multiply rate (torch::mm, 1024^2 and 2048^2)
-//   stratum_bench flops --preset P --size S        forward FLOPs per image of G, D and E; and of one training
-//                                                  iteration (counted while it runs), per image
-//   stratum_bench train --preset P --size S ...    images per second of one training iteration (D, G, E steps)
+//   stratum_bench flops --preset P --size S        forward FLOPs per image of G, D and E
+//   stratum_bench train --preset P --size S ...    images per second of one training iteration (D, G, E steps),
+//                                                  and its forward FLOPs per image, counted in the warm-up
 //   stratum_bench encoder MODEL.onnx ...           images per second of the encoder alone (libtorch)
 #include "native_encoder.h"
 #include "steps.h"
@@ -54,10 +54,9 @@ void iteration(Models& m, Optimizers& o, const torch::Tensor& real, int stage) {
     train_iteration(m, o, real, stage, 1.0, 0.999, losses);
 }
 
-nlohmann::json count_flops(const NetConfig& net, int batch) {
+nlohmann::json count_flops(const NetConfig& net) {
     torch::manual_seed(1);
     Models m(net);
-    Optimizers o(m, 1e-3);
     const int stage = net.stages();
     auto per_image = [](const FlopCounter& c, int n) { return static_cast<double>(c.flops()) / n; };
     torch::NoGradGuard no_grad;
@@ -78,18 +77,7 @@ nlohmann::json count_flops(const NetConfig& net, int batch) {
         m.e(x, stage, 1.0);
         fe = per_image(c, 1);
     }
-    double forward_in_iteration;
-    {
-        torch::AutoGradMode grad(true);
-        FlopCounter c;
-        iteration(m, o, torch::zeros({batch, net.channels, net.resolution, net.resolution}), stage);
-        forward_in_iteration = per_image(c, batch);
-    }
-    // Backward costs about twice the forward (gradients of inputs and of weights); the gradient
-    // penalty's second-order pass is not in this estimate, so the ceiling it implies is optimistic.
-    return {{"g_forward", fg}, {"d_forward", fd}, {"e_forward", fe},
-            {"iteration_forward_per_image", forward_in_iteration},
-            {"iteration_estimate_per_image", 3.0 * forward_in_iteration}};
+    return {{"g_forward", fg}, {"d_forward", fd}, {"e_forward", fe}};
 }
 
 nlohmann::json time_training(const NetConfig& net, int batch, int iterations) {
@@ -100,7 +88,12 @@ nlohmann::json time_training(const NetConfig& net, int batch, int iterations) {
     const int stage = net.stages();
     const torch::Tensor images = torch::randint(0, 256, {batch, net.channels, net.resolution, net.resolution}, torch::kUInt8);
     const torch::Tensor real = prepare_reals(images, stage, stage, 1.0);
-    iteration(m, o, real, stage);  // warm-up: allocations, thread pool
+    double forward_in_iteration;
+    {
+        FlopCounter c;  // the untimed warm-up (allocations, thread pool) also counts the iteration's FLOPs
+        iteration(m, o, real, stage);
+        forward_in_iteration = static_cast<double>(c.flops()) / batch;
+    }
     std::vector<double> times;
     for (int i = 0; i < iterations; ++i) {
         const auto start = Clock::now();
@@ -109,8 +102,11 @@ nlohmann::json time_training(const NetConfig& net, int batch, int iterations) {
     }
     std::sort(times.begin(), times.end());
     const double median = times[times.size() / 2];
+    // Backward costs about twice the forward (gradients of inputs and of weights); the gradient
+    // penalty's second-order pass is not in this estimate, so the ceiling it implies is optimistic.
     return {{"batch", batch}, {"iterations", iterations}, {"seconds_per_iteration", median},
-            {"images_per_s", batch / median}};
+            {"images_per_s", batch / median}, {"iteration_forward_flops_per_image", forward_in_iteration},
+            {"iteration_flops_estimate_per_image", 3.0 * forward_in_iteration}};
 }
 
 nlohmann::json time_encoder(const std::string& model, int batch, double seconds, int threads) {
@@ -140,14 +136,14 @@ int main(int argc, char** argv) {
     int size = 32, batch = 64, iterations = 5;
     double seconds = 3;
     auto* gemm = app.add_subcommand("gemm", "float32 matrix-multiply rate");
-    auto* flops = app.add_subcommand("flops", "FLOPs per image of G, D, E and one training iteration");
+    auto* flops = app.add_subcommand("flops", "forward FLOPs per image of G, D and E");
     auto* train = app.add_subcommand("train", "images per second of one training iteration");
     auto* encoder = app.add_subcommand("encoder", "images per second of the encoder (libtorch)");
     for (auto* sub : {flops, train}) {
         sub->add_option("--preset", preset, "small or paper")->capture_default_str();
         sub->add_option("--size", size, "image size")->capture_default_str();
-        sub->add_option("--batch", batch, "batch")->capture_default_str();
     }
+    train->add_option("--batch", batch, "batch")->capture_default_str();
     train->add_option("--iterations", iterations, "timed iterations (median reported)")->capture_default_str();
     encoder->add_option("model", model, "a .onnx with its card beside it")->required();
     encoder->add_option("--batch", batch, "images per call")->capture_default_str();
@@ -157,7 +153,7 @@ int main(int argc, char** argv) {
         if (threads > 0) torch::set_num_threads(threads);
         nlohmann::json out = {{"threads", torch::get_num_threads()}};
         if (*gemm) out["gemm"] = gemm_rate();
-        if (*flops) out["flops"] = count_flops(net_for(preset, size), batch);
+        if (*flops) out["flops"] = count_flops(net_for(preset, size));
         if (*train) out["train"] = time_training(net_for(preset, size), batch, iterations);
         if (*encoder) out["encoder"] = time_encoder(model, batch, seconds, threads);
         std::cout << out.dump() << "\n";

@@ -74,10 +74,9 @@ say('training, images/s of one iteration (D, G and E steps)   C++     PyTorch   
 for (const preset of ['small', 'paper'])
   for (const size of [32, 64]) {
     const cpp = medianRound(`train_cpp_${preset}_${size}_r`), py = medianRound(`train_py_${preset}_${size}_r`);
-    const fl = parts[`flops_${preset}_${size}`];
-    if (!cpp || !py || !fl) continue;
+    if (!cpp || !py) continue;
     const ratio = cpp.train.seconds_per_iteration / py.train.seconds_per_iteration;
-    const per = fl.flops.iteration_estimate_per_image;
+    const per = cpp.train.iteration_flops_estimate_per_image;
     const ceiling = (gemm('gemm_all') * 1e9) / per;
     target(`training ${preset} ${size}px: C++ / PyTorch iteration time`, ratio, 1.0, 'lower');
     say(`  ${`${preset} ${size}px, batch ${cpp.train.batch}, median of ${cpp.rounds}`.padEnd(52)} ${fmt(cpp.train.images_per_s, 1).padStart(6)} ` +
