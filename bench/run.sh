@@ -33,28 +33,18 @@ rm -f "$out"/parts/*.json
 cores=$(nproc)
 export OMP_WAIT_POLICY=PASSIVE
 
-# The page and the native tools build side by side (each build has serial stretches, such as the
-# trainer's two large translation units and the links, that the other fills), and the generated
-# inputs are made while the page still builds. Nothing is timed before both are done.
 stage "build"
+# Only what the benchmarks run: the native tools, and the page's two modules and site files (not the
+# core's wasm tests).
 jobs=$(nproc)
-cmake --preset native >/dev/null && cmake --preset web >/dev/null
-cmake --build --preset web -j"$jobs" > "$out/build-web.log" 2>&1 &
-web_build=$!
-trap 'kill $web_build 2>/dev/null || true' EXIT  # a failed native build stops the page's too
-cmake --build --preset native -j"$jobs" --target stratum stratum_bench image_fixtures
+cmake --preset native >/dev/null && cmake --build --preset native -j"$jobs" --target stratum stratum_bench image_fixtures
+cmake --preset web >/dev/null && cmake --build --preset web -j"$jobs" --target stratum_web stratum_decode site_files
 
 stage "inputs"
 inputs="$site/bench-inputs"
 [ -d "$inputs/png1000/c0" ] || build/tests/fixtures/image_fixtures folder "$inputs/png1000" 1 1000 32
 [ -d "$inputs/png10000/c0" ] || build/tests/fixtures/image_fixtures folder "$inputs/png10000" 1 10000 32
 [ -d "$inputs/photos100" ] || build/tests/fixtures/image_fixtures photos "$inputs/photos100" 100 3000 2000
-if ! wait $web_build; then
-  cat "$out/build-web.log" >&2
-  echo "bench/run.sh: the page's build failed (above)" >&2
-  exit 1
-fi
-tail -n 1 "$out/build-web.log"
 model_file=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$site/models/default.json','utf8')).model_file)")
 model="$site/models/$model_file"  # its card sits beside it under the same name
 
