@@ -52,6 +52,12 @@ struct TrainArgs {
     bool progressive = false, no_progressive = false;
 };
 
+// Where a command computes: every torch-backed command takes the same two options.
+void add_compute_options(CLI::App* command, int& threads, std::string& device) {
+    command->add_option("--threads", threads, "CPU threads (0 = all cores)")->capture_default_str();
+    command->add_option("--device", device, "auto, cpu or cuda")->capture_default_str()->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+}
+
 void add_train(CLI::App& app, TrainArgs& a) {
     CLI::App* t = app.add_subcommand("train", "Train G, D and E together on a folder of images (arXiv 1905.11034).");
     t->footer(
@@ -79,8 +85,7 @@ void add_train(CLI::App& app, TrainArgs& a) {
     t->add_option("--seed", a.seed, "Random seed (data selection, weights, batches)")->capture_default_str();
     t->add_option("--images", a.images, "Length of the run in images shown to the critic (e.g. 500k, 12M)");
     t->add_option("--batch", a.batch, "Batch size (default by preset and resolution)");
-    t->add_option("--threads", a.threads, "CPU threads (0 = all cores)")->capture_default_str();
-    t->add_option("--device", a.device, "auto, cpu or cuda")->capture_default_str()->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    add_compute_options(t, a.threads, a.device);
     t->add_flag("--progressive", a.progressive, "Grow from 4x4 with fade-in phases");
     t->add_flag("--no-progressive", a.no_progressive, "Train at the final size from the start");
     t->add_option("--fade-images", a.fade, "Images per fade-in phase when progressive");
@@ -158,8 +163,7 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.0, 1.0));
     ex->add_option("--sample", export_options.projection_sample, "Training points kept for the page's plot")
         ->capture_default_str();
-    ex->add_option("--threads", export_options.threads, "CPU threads (0 = all cores)");
-    ex->add_option("--device", export_options.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    add_compute_options(ex, export_options.threads, export_options.device);
 
     cli::ScoreOptions score_options;
     CLI::App* sc = app.add_subcommand("score", "Score image files and folders with a trained encoder.");
@@ -176,8 +180,7 @@ int main(int argc, char** argv) {
     sc->add_option("--score", score_options.score, "Which score drives score and verdict: norm or one the card lists (default: the card's)");
     sc->add_option("--latents", score_options.latents, "Also write every latent as TSV here");
     sc->add_option("--batch", score_options.batch, "Images per encoder call on a GPU (on the CPU each image is encoded alone: its score never depends on the other files)")->capture_default_str()->check(CLI::PositiveNumber);
-    sc->add_option("--threads", score_options.threads, "CPU threads (0 = all cores)");
-    sc->add_option("--device", score_options.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    add_compute_options(sc, score_options.threads, score_options.device);
 
     train::EvalOptions eval_options;
     std::string eval_out;
@@ -195,8 +198,7 @@ int main(int argc, char** argv) {
     ev->add_option("--max-per-class", eval_options.max_per_class, "Test images per class at most (0 = all)");
     ev->add_option("--bins", eval_options.histogram_bins, "Histogram bins")->capture_default_str();
     ev->add_option("--out", eval_out, "Write the results as JSON here (default: print a summary only)");
-    ev->add_option("--threads", eval_options.threads, "CPU threads (0 = all cores)");
-    ev->add_option("--device", eval_options.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    add_compute_options(ev, eval_options.threads, eval_options.device);
 
     train::StudyOptions study_options;
     CLI::App* st = app.add_subcommand("study", "Run (or continue) a sweep described by a study spec file.");
@@ -207,8 +209,7 @@ int main(int argc, char** argv) {
     st->add_option("--out", study_options.out_dir, "Output folder (default studies/out/<name>)");
     st->add_option("--only", study_options.only, "Run only cells whose id contains this text");
     st->add_flag("--dry-run", study_options.dry_run, "List the cells and their state; run nothing");
-    st->add_option("--threads", study_options.threads, "CPU threads (0 = all cores)");
-    st->add_option("--device", study_options.device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    add_compute_options(st, study_options.threads, study_options.device);
 
     cli::SplitOptions split_options;
     CLI::App* sp = app.add_subcommand("split", "Make a held-out test split of a class-folder data set (as links).");
