@@ -51,10 +51,7 @@ ExportResult export_run(const ExportOptions& o) {
     std::cerr << "stratum export: encoding " << sources.size() << " training images\n";
     const ImageSet set = load_images(sources, config.net.resolution, config.net.channels, o.threads);
     // Plain Module::to, not Models::to: the graph's weights, without channels-last on the CPU.
-    for (torch::nn::Module* module : {static_cast<torch::nn::Module*>(encoder.get()),
-                                      static_cast<torch::nn::Module*>(models.g_ema.get()),
-                                      static_cast<torch::nn::Module*>(models.d.get())})
-        module->to(device);
+    for (torch::nn::Module* module : scoring_modules(models)) module->to(device);
     set_scoring_mode(models);
     const int latent = config.net.latent;
     std::vector<float> latents;

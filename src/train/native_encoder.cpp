@@ -57,9 +57,7 @@ public:
     // the trainer's channels-last weights, whose other convolution kernels could change the last bits
     // against the page) and sets the scoring mode.
     void ready() {
-        for (torch::nn::Module* m : {static_cast<torch::nn::Module*>(models_.e.get()),
-                                     static_cast<torch::nn::Module*>(models_.g_ema.get()),
-                                     static_cast<torch::nn::Module*>(models_.d.get())}) {
+        for (torch::nn::Module* m : scoring_modules(models_)) {
             m->to(device_);
             for (torch::Tensor& p : m->parameters())
                 if (!p.is_contiguous()) p.set_data(p.data().contiguous());

@@ -15,11 +15,11 @@ Models::Models(const NetConfig& net) : g(net), g_ema(net), d(net), e(net) {
     set_trainable(*g_ema, false);
 }
 
+std::vector<torch::nn::Module*> scoring_modules(Models& m) { return {m.e.get(), m.g_ema.get(), m.d.get()}; }
+
 void set_scoring_mode(Models& m) {
     m.d->trunk->mbstd_group = 1;
-    for (torch::nn::Module* module : {static_cast<torch::nn::Module*>(m.e.get()), static_cast<torch::nn::Module*>(m.g_ema.get()),
-                                      static_cast<torch::nn::Module*>(m.d.get())})
-        module->eval();
+    for (torch::nn::Module* module : scoring_modules(m)) module->eval();
 }
 
 void Models::to(const torch::Device& device) {

@@ -22,6 +22,8 @@ struct Models {
 // E, G_ema and D in evaluation mode, with the critic's minibatch stddev over groups of one, so that an
 // image's scores never depend on the others in its batch (evaluation, export and native scoring).
 void set_scoring_mode(Models& m);
+// The three networks that scoring uses: E, G_ema and D.
+std::vector<torch::nn::Module*> scoring_modules(Models& m);
 
 struct Optimizers {
     Optimizers(Models& m, double learning_rate);  // Adam, beta1 0, beta2 0.99, eps 1e-8
