@@ -50,9 +50,7 @@ ExportResult export_run(const ExportOptions& o) {
     sources.insert(sources.end(), selection.contamination.begin(), selection.contamination.end());
     std::cerr << "stratum export: encoding " << sources.size() << " training images\n";
     const ImageSet set = load_images(sources, config.net.resolution, config.net.channels, o.threads);
-    // Plain Module::to, not Models::to: the graph's weights, without channels-last on the CPU.
-    for (torch::nn::Module* module : scoring_modules(models)) module->to(device);
-    set_scoring_mode(models);
+    ready_for_scoring(models, device);  // the graph's layout, as `stratum score` runs it
     const int latent = config.net.latent;
     std::vector<float> latents;
     std::vector<double> norms;

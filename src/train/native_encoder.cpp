@@ -53,17 +53,7 @@ public:
     bool on_gpu() const override { return device_.is_cuda(); }
     void set_threads(int threads) override { torch::set_num_threads(threads); }
     Models& models() { return models_; }
-    // Moves the scoring networks to the device in the plain contiguous layout (a CPU checkpoint holds
-    // the trainer's channels-last weights, whose other convolution kernels could change the last bits
-    // against the page) and sets the scoring mode.
-    void ready() {
-        for (torch::nn::Module* m : scoring_modules(models_)) {
-            m->to(device_);
-            for (torch::Tensor& p : m->parameters())
-                if (!p.is_contiguous()) p.set_data(p.data().contiguous());
-        }
-        set_scoring_mode(models_);
-    }
+    void ready() { ready_for_scoring(models_, device_); }
     Encoded encode(const float* images, int n, bool with_extras) override {
         torch::NoGradGuard no_grad;
         const NetConfig& net = models_.e->net;

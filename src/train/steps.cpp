@@ -22,6 +22,15 @@ void set_scoring_mode(Models& m) {
     for (torch::nn::Module* module : scoring_modules(m)) module->eval();
 }
 
+void ready_for_scoring(Models& m, const torch::Device& device) {
+    for (torch::nn::Module* module : scoring_modules(m)) {
+        module->to(device);
+        for (torch::Tensor& p : module->parameters())
+            if (!p.is_contiguous()) p.set_data(p.data().contiguous());
+    }
+    set_scoring_mode(m);
+}
+
 void Models::to(const torch::Device& device) {
     const std::vector<torch::nn::Module*> modules = {g.get(), g_ema.get(), d.get(), e.get()};
     for (torch::nn::Module* m : modules) {

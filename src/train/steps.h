@@ -24,6 +24,11 @@ struct Models {
 void set_scoring_mode(Models& m);
 // The three networks that scoring uses: E, G_ema and D.
 std::vector<torch::nn::Module*> scoring_modules(Models& m);
+// Moves E, G_ema and D to the device with plain contiguous weights and sets the scoring mode: what
+// export (the card's calibration) and native scoring share, so that both run the exported graph's
+// layout. A CPU checkpoint holds the trainer's channels-last weights (Models::to), whose other
+// convolution kernels could change the last bits against the page.
+void ready_for_scoring(Models& m, const torch::Device& device);
 
 struct Optimizers {
     Optimizers(Models& m, double learning_rate);  // Adam, beta1 0, beta2 0.99, eps 1e-8
