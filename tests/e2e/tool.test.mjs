@@ -183,3 +183,44 @@ test('the page agrees with stratum score, and everything stays on its origin', a
   assert.deepEqual(foreign, []);
   await context.close();
 });
+
+// A collaborator gets a link: every shipped model opens from it (?model=models/<folder>/encoder.json)
+// and scores the same images as `stratum score` does with that model's graph and card.
+test('every shipped model opens from a link and agrees with stratum score', async () => {
+  const shippedModels = readdirSync(join(site, 'models'), { withFileTypes: true }).filter((d) => d.isDirectory())
+    .map((d) => d.name);
+  assert.ok(shippedModels.length >= 2, `the site holds ${shippedModels.length} shipped model folders`);
+  const files = readdirSync(images).sort().map((name) => ({ name, bytes: readFileSync(join(images, name)) }));
+  for (const folder of shippedModels) {
+    const onnx = join(site, 'models', folder, 'encoder.onnx');
+    const card = JSON.parse(readFileSync(join(site, 'models', folder, 'encoder.json'), 'utf8'));
+    const out = join(WORK, `cli-${folder}.csv`);
+    try {
+      run(STRATUM, ['score', onnx, images, '--csv', out, '--threads', '2']);
+    } catch (error) {
+      assert.equal(error.status, 1, 'stratum score exits 1 when some files could not be read');
+    }
+    const cli = new Map(parseCsv(readFileSync(out, 'utf8')).map((r) => [basename(r.file), r]));
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}?backend=wasm&model=models/${folder}/encoder.json`);
+    await page.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().ready, null, { timeout: 60000 });
+    const opened = await page.evaluate(() => globalThis.stratum.results());
+    assert.equal(opened.model, card.name, `${folder}: ${opened.model_error}`);
+    assert.equal(opened.score_name, card.default_score);
+    await dropFiles(page, files);
+    const state = await waitForResults(page, files.length);
+    let compared = 0;
+    for (const row of state.rows.filter((r) => r.status === 'scored')) {
+      const expectedRow = cli.get(row.name);
+      assert.ok(expectedRow && !expectedRow.error, `${folder}: ${row.name} scored in the page, not by the CLI`);
+      for (const [shown, wanted, what] of [[row.norm, expectedRow.norm, 'norm'], [row.score, expectedRow.score, 'score'],
+        [row.raw[1], expectedRow.feature, 'feature'], [row.raw[2], expectedRow.reconstruction, 'reconstruction']])
+        assert.ok(Math.abs(shown - Number(wanted)) <= 1e-4, `${folder} ${row.name}: page ${what} ${shown}, CLI ${wanted}`);
+      assert.equal(row.flagged, expectedRow.verdict === 'anomalous', `${folder} ${row.name}: verdict as the CLI's`);
+      compared++;
+    }
+    assert.equal(compared, 8, `${folder}: scored files`);
+    await page.close();
+  }
+});
