@@ -24,6 +24,27 @@ function parseCsv(text) {
   return lines.slice(1).map((line) => Object.fromEntries(split(line).map((v, i) => [header[i], v])));
 }
 
+// `stratum score` on the test's images with a model's graph (and the card beside it), by file name.
+function cliScores(onnx, extra, out) {
+  try {
+    run(STRATUM, ['score', onnx, images, '--csv', join(WORK, out), '--threads', '2', ...extra]);
+  } catch (error) {
+    assert.equal(error.status, 1, 'stratum score exits 1 when some files could not be read');
+  }
+  return new Map(parseCsv(readFileSync(join(WORK, out), 'utf8')).map((r) => [basename(r.file), r]));
+}
+
+// Every number of a scored row against the CLI's line for the same file: the norm, the driving score,
+// and each score the model offers (the graph's extra outputs in the page, libtorch's in the CLI).
+function assertAgreesWithCli(row, cli, label) {
+  assert.ok(Math.abs(row.norm - Number(cli.norm)) <= 1e-4, `${label}: page norm ${row.norm}, CLI ${cli.norm}`);
+  assert.ok(Math.abs(row.score - Number(cli.score)) <= 1e-4, `${label}: page score ${row.score}, CLI ${cli.score}`);
+  assert.equal(row.raw.length, 3);
+  assert.ok(Math.abs(row.raw[1] - Number(cli.feature)) <= 1e-4, `${label}: feature ${row.raw[1]} vs ${cli.feature}`);
+  assert.ok(Math.abs(row.raw[2] - Number(cli.reconstruction)) <= 1e-4,
+    `${label}: reconstruction ${row.raw[2]} vs ${cli.reconstruction}`);
+}
+
 before(async () => {
   rmSync(WORK, { recursive: true, force: true });
   images = join(WORK, 'images');
@@ -45,16 +66,8 @@ before(async () => {
   run(STRATUM, ['export', join(WORK, 'run'), '--name', 'e2e-model']);
   model = join(WORK, 'run', 'export');
   // The card's default score (feature), and the norm as the driving score.
-  const cliScores = (extra, out) => {
-    try {
-      run(STRATUM, ['score', join(model, 'encoder.onnx'), images, '--csv', join(WORK, out), '--threads', '2', ...extra]);
-    } catch (error) {
-      assert.equal(error.status, 1, 'stratum score exits 1 when some files could not be read');
-    }
-    return new Map(parseCsv(readFileSync(join(WORK, out), 'utf8')).map((r) => [basename(r.file), r]));
-  };
-  expected = cliScores([], 'cli.csv');
-  expectedNorm = cliScores(['--score', 'norm'], 'cli-norm.csv');
+  expected = cliScores(join(model, 'encoder.onnx'), [], 'cli.csv');
+  expectedNorm = cliScores(join(model, 'encoder.onnx'), ['--score', 'norm'], 'cli-norm.csv');
   assert.equal(expected.size, 10);
 
   session = await startSession(site, artifacts);
@@ -109,13 +122,7 @@ test('the page agrees with stratum score, and everything stays on its origin', a
       continue;
     }
     assert.equal(row.status, 'scored', `${row.name}: ${row.error}`);
-    assert.ok(Math.abs(row.norm - Number(cli.norm)) <= 1e-4, `${row.name}: page norm ${row.norm}, CLI ${cli.norm}`);
-    assert.ok(Math.abs(row.score - Number(cli.score)) <= 1e-4, `${row.name}: page score ${row.score}, CLI ${cli.score}`);
-    // Every score the model offers: the graph's extra outputs in the page, libtorch's in the CLI.
-    assert.equal(row.raw.length, 3);
-    assert.ok(Math.abs(row.raw[1] - Number(cli.feature)) <= 1e-4, `${row.name}: feature ${row.raw[1]} vs ${cli.feature}`);
-    assert.ok(Math.abs(row.raw[2] - Number(cli.reconstruction)) <= 1e-4,
-      `${row.name}: reconstruction ${row.raw[2]} vs ${cli.reconstruction}`);
+    assertAgreesWithCli(row, cli, row.name);
     compared++;
   }
   assert.equal(compared, 8);
@@ -192,15 +199,8 @@ test('every shipped model opens from a link and agrees with stratum score', asyn
   assert.ok(shippedModels.length >= 2, `the site holds ${shippedModels.length} shipped model folders`);
   const files = readdirSync(images).sort().map((name) => ({ name, bytes: readFileSync(join(images, name)) }));
   for (const folder of shippedModels) {
-    const onnx = join(site, 'models', folder, 'encoder.onnx');
     const card = JSON.parse(readFileSync(join(site, 'models', folder, 'encoder.json'), 'utf8'));
-    const out = join(WORK, `cli-${folder}.csv`);
-    try {
-      run(STRATUM, ['score', onnx, images, '--csv', out, '--threads', '2']);
-    } catch (error) {
-      assert.equal(error.status, 1, 'stratum score exits 1 when some files could not be read');
-    }
-    const cli = new Map(parseCsv(readFileSync(out, 'utf8')).map((r) => [basename(r.file), r]));
+    const cli = cliScores(join(site, 'models', folder, 'encoder.onnx'), [], `cli-${folder}.csv`);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}?backend=wasm&model=models/${folder}/encoder.json`);
@@ -214,9 +214,7 @@ test('every shipped model opens from a link and agrees with stratum score', asyn
     for (const row of state.rows.filter((r) => r.status === 'scored')) {
       const expectedRow = cli.get(row.name);
       assert.ok(expectedRow && !expectedRow.error, `${folder}: ${row.name} scored in the page, not by the CLI`);
-      for (const [shown, wanted, what] of [[row.norm, expectedRow.norm, 'norm'], [row.score, expectedRow.score, 'score'],
-        [row.raw[1], expectedRow.feature, 'feature'], [row.raw[2], expectedRow.reconstruction, 'reconstruction']])
-        assert.ok(Math.abs(shown - Number(wanted)) <= 1e-4, `${folder} ${row.name}: page ${what} ${shown}, CLI ${wanted}`);
+      assertAgreesWithCli(row, expectedRow, `${folder} ${row.name}`);
       assert.equal(row.flagged, expectedRow.verdict === 'anomalous', `${folder} ${row.name}: verdict as the CLI's`);
       compared++;
     }
