@@ -72,9 +72,15 @@ async function fetchOk(url) {
   return response;
 }
 
-// The graph outputs a card names: the latent, then one per extra score (feature, reconstruction...).
+// The graph outputs a card names: the latent, then one per extra score (feature, reconstruction...),
+// each with its values per image: 1, or the size of the feature vector a neighbour-bank score reads.
 function outputsOf(card) {
-  return { latent: card.output.name, extras: (card.extra_scores || []).map((x) => x.output) };
+  const scores = card.extra_scores || [];
+  return {
+    latent: card.output.name,
+    extras: scores.map((x) => x.output),
+    widths: scores.map((x) => (x.neighbours ? x.neighbours.center.length : 1)),
+  };
 }
 
 const valuesOf = async (tensor) => (tensor.location === 'cpu' ? tensor.data : tensor.getData());
@@ -99,9 +105,11 @@ async function probeEncoder(s, card) {
   if (latent.dims.length !== 2 || latent.dims[0] !== 2 || latent.dims[1] !== card.output.size)
     return `the graph's output has shape [${latent.dims.join(', ')}] for 2 images; the card says ${card.output.size} values per image`;
   if (!Array.from(values).every(Number.isFinite)) return 'the encoder outputs NaN or infinite values (a broken model)';
-  for (const name of outputs.extras) {
-    const extra = result[name];
-    if (extra.dims.length !== 1 || extra.dims[0] !== 2) return `the graph's ${name} output is not one value per image`;
+  for (let j = 0; j < outputs.extras.length; j++) {
+    const name = outputs.extras[j], width = outputs.widths[j], extra = result[name];
+    const expected = width === 1 ? [2] : [2, width];
+    if (extra.dims.length !== expected.length || extra.dims.some((d, i) => d !== expected[i]))
+      return `the graph's ${name} output has shape [${extra.dims.join(', ')}] for 2 images; the card says ${width} value(s) per image`;
     if (!Array.from(await valuesOf(extra)).every(Number.isFinite)) return `the graph's ${name} score is NaN or infinite`;
   }
   return '';
@@ -345,12 +353,13 @@ globalThis.stratumBridge = {
     const result = await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', data, dims) }, [outputs.latent, ...outputs.extras]);
     const latent = result[outputs.latent];
     const values = await valuesOf(latent);
-    // Each image's extra scores side by side, in card order.
-    const n = latent.dims[0], k = outputs.extras.length;
+    // Each image's extra outputs side by side, in card order (k values per image in all).
+    const n = latent.dims[0], k = outputs.widths.reduce((a, b) => a + b, 0);
     const extras = new Float32Array(n * k);
-    for (let j = 0; j < k; j++) {
-      const column = await valuesOf(result[outputs.extras[j]]);
-      for (let i = 0; i < n; i++) extras[i * k + j] = column[i];
+    for (let j = 0, at = 0; j < outputs.extras.length; at += outputs.widths[j], j++) {
+      const values = await valuesOf(result[outputs.extras[j]]), width = outputs.widths[j];
+      for (let i = 0; i < n; i++)
+        for (let c = 0; c < width; c++) extras[i * k + at + c] = values[i * width + c];
     }
     setTimeout(wakeFeeder, 0);  // the backlog just shrank by a batch: read on
     return { data: values, dims: latent.dims, extras, extraCount: k };

@@ -41,8 +41,9 @@ std::int64_t parse_count(const std::string& text) {
 }
 
 struct TrainArgs {
-    std::string data, out, resume, preset = "small", images, fade, stable, split = "train";
-    std::string checkpoint_every, sample_every, log_every;
+    std::string data, out, resume, preset = "quick", images, fade, stable, split = "train";
+    std::string checkpoint_every, sample_every, log_every, augment, encoder_images;
+    double encoder_feature_weight = -1;
     std::vector<std::string> normal, contaminate_with;
     double contamination = 0, learning_rate = 0;
     int size = 32, channels = 3, batch = -1, threads = 0, fmap_base = 0, fmap_max = 0, latent = 0;
@@ -72,8 +73,11 @@ void add_train(CLI::App& app, TrainArgs& a) {
     t->add_option("--data", a.data, "Folder of images (class subfolders) or of idx files");
     t->add_option("--out", a.out, "Run folder to create");
     t->add_option("--resume", a.resume, "Continue the run in this folder on its own schedule");
-    t->add_option("--preset", a.preset, "small (CPU-sized, default) or paper (fmap 8192/512, latent 512, progressive)")
-        ->check(CLI::IsMember({"small", "paper"}));
+    t->add_option("--preset", a.preset,
+                  "quick (the default recipe: 32/32/16/8 channels, latent 64, 60k images, about 5 minutes on 2 cores),\n"
+                  "small (64/64/32/16 channels, latent 128, 500k images) or paper (fmap 8192/512, latent 512, progressive)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"quick", "small", "paper"}));
     t->add_option("--size", a.size, "Image size the networks work at (power of two)")->capture_default_str();
     t->add_option("--channels", a.channels, "1 (gray) or 3 (RGB)")->capture_default_str()->check(CLI::IsMember({1, 3}));
     t->add_option("--normal", a.normal, "Normal classes (comma-separated); default every class")->delimiter(',');
@@ -97,6 +101,15 @@ void add_train(CLI::App& app, TrainArgs& a) {
     t->add_option("--checkpoint-every", a.checkpoint_every, "Images between checkpoints");
     t->add_option("--sample-every", a.sample_every, "Images between sample grids");
     t->add_option("--log-every", a.log_every, "Images between log lines");
+    t->add_option("--augment", a.augment,
+                  "Real images as the critic sees them: none, or dihedral (random flips and quarter turns, for data "
+                  "without a preferred orientation such as cells)")
+        ->check(CLI::IsMember({"none", "dihedral"}));
+    t->add_option("--encoder-images", a.encoder_images,
+                  "After --images, train E alone on the real training images for this many images, G and D frozen "
+                  "(f-AnoGAN's izi_f step); 0 = the paper's E only");
+    t->add_option("--encoder-feature-weight", a.encoder_feature_weight,
+                  "Weight of the critic-feature residual in that encoder phase (default 1)");
 }
 
 train::TrainConfig config_from(const TrainArgs& a) {
@@ -126,6 +139,9 @@ train::TrainConfig config_from(const TrainArgs& a) {
     if (!a.checkpoint_every.empty()) c.schedule.checkpoint_every = parse_count(a.checkpoint_every);
     if (!a.sample_every.empty()) c.schedule.sample_every = parse_count(a.sample_every);
     if (!a.log_every.empty()) c.schedule.log_every = parse_count(a.log_every);
+    if (!a.augment.empty()) c.schedule.augment = a.augment;
+    if (!a.encoder_images.empty()) c.schedule.encoder_images = a.encoder_images == "0" ? 0 : parse_count(a.encoder_images);
+    if (a.encoder_feature_weight >= 0) c.schedule.encoder_feature_weight = a.encoder_feature_weight;
     return c;
 }
 
@@ -142,9 +158,10 @@ int main(int argc, char** argv) {
 
     train::ExportOptions export_options;
     CLI::App* ex = app.add_subcommand("export", "Write a run's encoder as ONNX (opset 17) with its model card.");
-    ex->footer("The graph takes images and returns the latent z = E(x) and, unless --encoder-only, two extra\n"
-               "scores per image computed from the reconstruction G_ema(E(x)): feature (distance of the critic's\n"
-               "features of x and of its reconstruction) and reconstruction (mean absolute pixel error).\n"
+    ex->footer("The graph takes images and returns the latent z = E(x) and, unless --encoder-only, what three more\n"
+               "scores need: feature (distance of the critic's features of x and of its reconstruction G_ema(E(x))),\n"
+               "reconstruction (mean absolute pixel error of G_ema(E(x))) and colour (the critic's first-layer colour\n"
+               "features, whose distance to the 5 nearest of up to 2000 training images the card's bank gives).\n"
                "The card holds each score's calibration (quantiles, median and MAD over the training set), the\n"
                "default score and threshold, a PCA basis with a sample of projected training points, and provenance.");
     ex->add_option("run", export_options.run_dir, "Run folder")->required();
@@ -155,9 +172,9 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"higher", "lower", "two_sided"}));
     ex->add_flag("--encoder-only", export_options.encoder_only, "Export E alone: the latent norm is the only score");
     ex->add_option("--default-score", export_options.default_score,
-                   "The score that drives the verdict by default: feature, reconstruction or norm")
+                   "The score that drives the verdict by default: colour, feature, reconstruction or norm")
         ->capture_default_str()
-        ->check(CLI::IsMember({"feature", "reconstruction", "norm"}));
+        ->check(CLI::IsMember({"colour", "feature", "reconstruction", "norm"}));
     ex->add_option("--quantile", export_options.threshold_quantile, "Default threshold: this training quantile")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 1.0));
@@ -188,8 +205,11 @@ int main(int argc, char** argv) {
     ev->footer("Scores, each as AUROC (larger score = anomalous) with histograms for normal and anomalous images:\n"
                "  norm ||E(x)||, norm_deviation |norm - median| / MAD (training set), reconstruction mean|x - G_ema(E(x))|,\n"
                "  feature (D's 4x4 features of x against the reconstruction), combined 0.9 feature + 0.1 reconstruction,\n"
-               "  and the non-deep baselines pca_pixels and brightness; plus the Spearman correlation of the norm\n"
-               "  with brightness within normal test images.");
+               "  colour (5-nn distance in the critic's first-layer colour features, the default score), feature_max\n"
+               "  (the largest 4x4 position of feature), critic_gaussian / critic_knn / encoder_gaussian (distances in\n"
+               "  pooled multi-resolution features), the yardsticks untrained_colour (colour with the critic as\n"
+               "  training started) and pixel_colour, and the non-deep baselines pca_pixels and brightness; plus the\n"
+               "  Spearman correlation of the norm with brightness within normal test images.");
     ev->add_option("run", eval_options.run_dir, "Run folder")->required();
     ev->add_option("--data", eval_options.test_path, "Test folder (class subfolders) or idx folder")->required();
     ev->add_option("--split", eval_options.split, "For idx folders: t10k or train")->capture_default_str();
@@ -198,6 +218,9 @@ int main(int argc, char** argv) {
     ev->add_option("--max-per-class", eval_options.max_per_class, "Test images per class at most (0 = all)");
     ev->add_option("--bins", eval_options.histogram_bins, "Histogram bins")->capture_default_str();
     ev->add_option("--out", eval_out, "Write the results as JSON here (default: print a summary only)");
+    ev->add_flag("--feature-probe", eval_options.feature_probe,
+                 "Also print the AUROC of a Gaussian and of a 5-nn distance in every feature set (each critic and\n"
+                 "encoder resolution, pooled; the latent; pixel colour statistics): the recipe search's lever table");
     add_compute_options(ev, eval_options.threads, eval_options.device);
 
     train::StudyOptions study_options;

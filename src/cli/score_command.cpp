@@ -67,7 +67,7 @@ int run_score(const ScoreOptions& o) {
     const ModelCard& card = encoder->card();
     const int chosen = score_index(card, o.score.empty() ? card.default_score : o.score);
     const ScoreSpec spec = card_scores(card)[static_cast<std::size_t>(chosen)];
-    const std::size_t extra_count = card.extra_scores.size();
+    const std::size_t extra_count = extra_outputs_width(card);  // values per image
     std::vector<Row> rows;
     const std::vector<train::ImageSource> sources = expand_inputs(o.inputs, rows);
     const bool tty = isatty(STDERR_FILENO);
@@ -162,7 +162,7 @@ int run_score(const ScoreOptions& o) {
         for (const Row& r : rows) {
             std::vector<std::string> fields{r.file, r.error.empty() ? csv_number(r.score.norm) : "",
                                             r.error.empty() ? csv_number(r.score.score) : "", verdict(r), r.label, r.error};
-            for (std::size_t k = 0; k < extra_count; ++k) fields.push_back(r.error.empty() ? csv_number(r.score.raw[k + 1]) : "");
+            for (std::size_t k = 0; k < card.extra_scores.size(); ++k) fields.push_back(r.error.empty() ? csv_number(r.score.raw[k + 1]) : "");
             csv.row(fields);
         }
         std::cerr << "stratum score: score = the " << spec.name << " score, calibrated (" << spec.description << ")\n";

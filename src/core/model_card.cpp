@@ -148,6 +148,40 @@ json calibration_json(const Calibration& c, const ThresholdChoice& threshold) {
             {"threshold", {{"method", threshold.method}, {"parameter", threshold.parameter}, {"value", threshold.value}}}};
 }
 
+// A neighbour bank: k, center and scale (D each, scale > 0), points (an array of D-value rows).
+void parse_neighbours(const json& nb, const std::string& path, ExtraScore& x) {
+    if (!nb.is_object()) fail(path, "expected an object or null");
+    NeighbourBank& b = x.neighbours;
+    b.center = numbers_at(nb, path, "center");
+    b.scale = numbers_at(nb, path, "scale");
+    const std::size_t d = b.center.size();
+    if (d == 0 || d > 4096) fail(path + ".center", "needs 1 to 4096 values");
+    if (b.scale.size() != d) fail(path + ".scale", "needs one value per center value (" + std::to_string(d) + ")");
+    for (double v : b.scale)
+        if (!(v > 0)) fail(path + ".scale", "every value must be positive");
+    const json& points = field(nb, path, "points");
+    if (!points.is_array()) fail(path + ".points", "expected an array of rows");
+    if (points.size() > 100000) fail(path + ".points", "at most 100000 rows");
+    b.points.reserve(points.size() * d);
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const std::string row = path + ".points[" + std::to_string(i) + "]";
+        if (!points[i].is_array() || points[i].size() != d) fail(row, "expected " + std::to_string(d) + " numbers");
+        for (std::size_t j = 0; j < d; ++j) b.points.push_back(static_cast<float>(number_of(points[i][j], row)));
+    }
+    b.k = static_cast<int>(integer_at(nb, path, "k", 1, 1000));
+    if (points.size() <= static_cast<std::size_t>(b.k))
+        fail(path + ".points", "needs more rows than k = " + std::to_string(b.k));
+    x.has_neighbours = true;
+}
+
+json neighbours_json(const NeighbourBank& b) {
+    json points = json::array();
+    for (std::size_t i = 0; i < b.count(); ++i)
+        points.push_back(std::vector<float>(b.points.begin() + static_cast<long>(i * b.dims()),
+                                            b.points.begin() + static_cast<long>((i + 1) * b.dims())));
+    return {{"k", b.k}, {"center", b.center}, {"scale", b.scale}, {"points", points}};
+}
+
 // Optional: scores the graph computes beside the latent, and which score is the default.
 void parse_extra_scores(const json& root, ModelCard& card) {
     const auto it = root.find("extra_scores");
@@ -168,6 +202,8 @@ void parse_extra_scores(const json& root, ModelCard& card) {
             x.description = string_at(e, path, "description");
             x.direction = enum_at(e, path, "direction", parse_direction);
             parse_calibration_object(object_at(e, path, "calibration"), path + ".calibration", x.calibration, x.threshold);
+            const auto nb = e.find("neighbours");
+            if (nb != e.end() && !nb->is_null()) parse_neighbours(*nb, path + ".neighbours", x);
             card.extra_scores.push_back(std::move(x));
         }
     }
@@ -290,6 +326,12 @@ std::vector<ScoreSpec> card_scores(const ModelCard& card) {
     return specs;
 }
 
+std::size_t extra_outputs_width(const ModelCard& card) {
+    std::size_t width = 0;
+    for (const ExtraScore& x : card.extra_scores) width += x.output_width();
+    return width;
+}
+
 int score_index(const ModelCard& card, const std::string& name) {
     const std::vector<ScoreSpec> specs = card_scores(card);
     std::string names;
@@ -351,7 +393,8 @@ std::string write_model_card(const ModelCard& card) {
                          {"output", x.output},
                          {"description", x.description},
                          {"direction", direction_name(x.direction)},
-                         {"calibration", calibration_json(x.calibration, x.threshold)}});
+                         {"calibration", calibration_json(x.calibration, x.threshold)},
+                         {"neighbours", x.has_neighbours ? neighbours_json(x.neighbours) : json(nullptr)}});
     root["extra_scores"] = extra;
     root["default_score"] = card.default_score;
     return root.dump(2) + "\n";

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "neighbours.h"
 #include "preprocess.h"
 #include "project.h"
 #include "score.h"
@@ -43,13 +44,19 @@ struct Architecture {
 // A score beyond the latent norm that the graph computes itself: one value per image at `output`
 // (for example the critic-feature distance of the image to its reconstruction G(E(x))). Calibrated
 // like the norm, against the same training images.
+// A score may instead read a feature vector per image ([N, D] at `output`): its raw value is then the
+// distance to the nearest training images in `neighbours` (neighbours.h), computed by the core.
 struct ExtraScore {
     std::string name;         // "feature", "reconstruction", ...: unique, never "norm"
-    std::string output;       // the graph output with one value per image
+    std::string output;       // the graph output: one value per image, or D with a neighbour bank
     std::string description;  // one line for people
     Direction direction = Direction::Higher;
     Calibration calibration;
     ThresholdChoice threshold;
+    bool has_neighbours = false;
+    NeighbourBank neighbours;
+    // Values the graph gives per image for this score: D with a neighbour bank, else 1.
+    std::size_t output_width() const { return has_neighbours ? neighbours.dims() : 1; }
 };
 
 struct ModelCard {
@@ -83,6 +90,8 @@ struct ScoreSpec {
     ThresholdChoice threshold;
 };
 std::vector<ScoreSpec> card_scores(const ModelCard& card);
+// Values per image of every extra output together, in card order (the sum of output_width()).
+std::size_t extra_outputs_width(const ModelCard& card);
 // Index of a score in card_scores(card); throws stratum::Error listing the names the card offers.
 int score_index(const ModelCard& card, const std::string& name);
 

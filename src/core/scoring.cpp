@@ -21,18 +21,32 @@ LatentScore score_outputs(const float* latent, std::size_t size, const std::vect
                     std::to_string(card.latent_size));
     for (std::size_t i = 0; i < size; ++i)
         if (!std::isfinite(latent[i])) throw Error("encoder returned a non-finite value (NaN or infinity)");
-    if (extras.size() > card.extra_scores.size())
-        throw Error("the graph returned " + std::to_string(extras.size()) + " extra scores, the card lists " +
-                    std::to_string(card.extra_scores.size()));
-    for (std::size_t i = 0; i < extras.size(); ++i)
-        if (!std::isfinite(extras[i]))
-            throw Error("the graph's " + card.extra_scores[i].name + " score is not finite (NaN or infinity)");
-    if (chosen < 0 || static_cast<std::size_t>(chosen) > extras.size())
-        throw Error("score index " + std::to_string(chosen) + " has no value for this image");
+    if (extras.size() > extra_outputs_width(card))
+        throw Error("the graph returned " + std::to_string(extras.size()) + " extra values, the card's scores take " +
+                    std::to_string(extra_outputs_width(card)));
     LatentScore s;
     s.norm = l2_norm(latent, size);
     s.raw.push_back(s.norm);
-    s.raw.insert(s.raw.end(), extras.begin(), extras.end());
+    std::size_t at = 0;
+    std::vector<float> features;
+    for (const ExtraScore& x : card.extra_scores) {
+        const std::size_t width = x.output_width();
+        if (at + width > extras.size()) {
+            if (at != extras.size()) throw Error("the graph's " + x.name + " output has too few values");
+            break;
+        }
+        for (std::size_t j = at; j < at + width; ++j)
+            if (!std::isfinite(extras[j])) throw Error("the graph's " + x.name + " score is not finite (NaN or infinity)");
+        if (x.has_neighbours) {
+            features.assign(extras.begin() + static_cast<long>(at), extras.begin() + static_cast<long>(at + width));
+            s.raw.push_back(neighbour_distance(x.neighbours, features.data()));
+        } else {
+            s.raw.push_back(extras[at]);
+        }
+        at += width;
+    }
+    if (chosen < 0 || static_cast<std::size_t>(chosen) >= s.raw.size())
+        throw Error("score index " + std::to_string(chosen) + " has no value for this image");
     s.score = calibrated_score_of(card, chosen, s.raw[static_cast<std::size_t>(chosen)]);
     s.flagged = s.score >= threshold;
     return s;

@@ -20,8 +20,10 @@ struct LatentScore {
 // Throws stratum::Error when the latent's size differs from the card's or holds NaN/infinity.
 LatentScore score_latent(const float* latent, std::size_t size, const ModelCard& card, double threshold);
 
-// The latent and the graph's extra outputs for this image (one per card.extra_scores, in card order);
-// `chosen` indexes card_scores(card). Throws as above, also for a non-finite extra value.
+// The latent and the graph's extra outputs for this image, in card order: one value per extra score,
+// or D for a score with a neighbour bank (extra_outputs_width(card) in all; fewer, whole scores only,
+// when the front-end fetched a prefix). `chosen` indexes card_scores(card). Throws as above, also for
+// a non-finite extra value.
 LatentScore score_outputs(const float* latent, std::size_t size, const std::vector<double>& extras,
                           const ModelCard& card, int chosen, double threshold);
 

@@ -39,10 +39,20 @@ struct ScheduleConfig {
     std::int64_t checkpoint_every = 20000;  // images between checkpoints
     std::int64_t sample_every = 50000;      // images between sample grids
     std::int64_t log_every = 2000;          // images between log lines
+    // Real images as the critic sees them: "none", or "dihedral" (each image flipped and turned by a
+    // multiple of 90 degrees at random: for data without a preferred orientation, such as cells).
+    std::string augment = "none";
+    // After the GAN's `images`, this many images of an encoder-only phase on the real training images
+    // (Schlegl et al., f-AnoGAN, Medical Image Analysis 2019, "izi_f"): G_ema and D frozen, E trained to
+    // minimise mean (x - G_ema(E(x)))^2 + encoder_feature_weight * mean (f(x) - f(G_ema(E(x))))^2,
+    // f = the critic trunk's 4x4 features. 0 = the paper's E only (trained on G(z), never on real images).
+    std::int64_t encoder_images = 0;
+    double encoder_feature_weight = 1.0;
+    std::int64_t total_images() const { return images + encoder_images; }
 };
 
 struct TrainConfig {
-    std::string preset = "small";
+    std::string preset = "quick";
     NetConfig net;
     DataConfig data;
     ScheduleConfig schedule;
@@ -52,7 +62,8 @@ struct TrainConfig {
     std::string commit;           // source revision the run was started from
 };
 
-// "small" (default: CPU-sized) or "paper" (fmap 8192/512, latent 512, progressive). Throws on others.
+// "quick" (the default recipe: w8 nets, 60k images, minutes on a CPU), "small" (64/64/32/16 channels,
+// 500k images) or "paper" (fmap 8192/512, latent 512, progressive). Throws on others.
 TrainConfig preset_config(const std::string& name);
 const std::vector<std::string>& preset_names();
 
@@ -60,10 +71,12 @@ int batch_for_resolution(const ScheduleConfig& schedule, int resolution);
 
 // Where a run stands after `images` images: the resolution being trained and the fade-in weight of
 // its newest layers (1 = fully faded in). Without progressive growing: the final resolution, alpha 1.
+// From schedule.images on: the encoder-only phase at the final resolution, with an index of its own.
 struct Phase {
     int stage = 1;  // resolution = 4 << (stage - 1)
     double alpha = 1.0;
     int index = 0;  // phases counted from 0; a new index means new optimiser state
+    bool encoder_only = false;  // the f-AnoGAN encoder phase after the GAN's images (ScheduleConfig)
     int resolution() const { return 4 << (stage - 1); }
 };
 Phase phase_at(const TrainConfig& config, std::int64_t images);

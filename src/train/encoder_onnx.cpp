@@ -146,6 +146,23 @@ public:
         return out;
     }
 
+    // [N, C, H, W] -> [N, 2C]: each channel's mean over positions, then its standard deviation
+    // sqrt(mean (x - mean)^2), as score_heads.cpp's colour_features computes them.
+    std::string mean_and_spread(const std::string& x, const std::string& out) {
+        ::onnx::NodeProto* m = onnx_graph::add_node(g_, "ReduceMean", {x}, {out + ".mean4"});
+        onnx_graph::set_ints(m, "axes", {2, 3});
+        onnx_graph::set_int(m, "keepdims", 1);
+        onnx_graph::add_node(g_, "Sub", {x, out + ".mean4"}, {out + ".centred"});
+        onnx_graph::add_node(g_, "Mul", {out + ".centred", out + ".centred"}, {out + ".sq"});
+        ::onnx::NodeProto* v = onnx_graph::add_node(g_, "ReduceMean", {out + ".sq"}, {out + ".var"});
+        onnx_graph::set_ints(v, "axes", {2, 3});
+        onnx_graph::set_int(v, "keepdims", 0);
+        onnx_graph::add_node(g_, "Sqrt", {out + ".var"}, {out + ".sd"});
+        onnx_graph::set_int(onnx_graph::add_node(g_, "Flatten", {out + ".mean4"}, {out + ".mean"}), "axis", 1);
+        onnx_graph::set_int(onnx_graph::add_node(g_, "Concat", {out + ".mean", out + ".sd"}, {out}), "axis", 1);
+        return out;
+    }
+
     // x / sqrt(mean over channels of x^2 + 1e-8); `x` may be [N, C] or [N, C, H, W].
     std::string pixel_norm(const std::string& x, const std::string& at, const std::string& out = "") {
         onnx_graph::add_node(g_, "Mul", {x, x}, {at + ".sq"});
@@ -263,7 +280,10 @@ void load_layers(const ::onnx::ModelProto& model, const std::string& prefix, con
     torch::NoGradGuard no_grad;
     ::onnx::ModelProto model = new_model("stratum_scorer", doc, e->net);
     ::onnx::GraphProto& graph = *model.mutable_graph();
-    for (const ExtraScoreInfo& info : extra_score_infos()) onnx_graph::add_float_io(graph.add_output(), info.name, {});
+    const std::int64_t colour_width = 2 * d->trunk->net.width_at(d->trunk->net.resolution);
+    for (const ExtraScoreInfo& info : extra_score_infos())
+        onnx_graph::add_float_io(graph.add_output(), info.output, info.neighbours ? std::vector<std::int64_t>{colour_width}
+                                                                                 : std::vector<std::int64_t>{});
     GraphBuilder b(graph);
     const std::vector<Layer> enc = encoder_layers(e), gen = generator_layers(g), trunk = trunk_layers(*d->trunk);
     b.weights("", enc);
@@ -276,6 +296,7 @@ void load_layers(const ::onnx::ModelProto& model, const std::string& prefix, con
     const std::string fx = b.layers("D.", "D(x).", "image", trunk);
     const std::string fr = b.layers("D.", "D(G).", "reconstructed", trunk);
     b.mean_abs_difference(fx, fr, "feature");
+    b.mean_and_spread("D(x)." + trunk.front().name + ".act", "colour_features");
     check(model);
     return model;
 }

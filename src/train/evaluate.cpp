@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "checkpoint.h"
@@ -27,27 +28,95 @@ torch::Tensor as_float(const ImageSet& set, std::int64_t begin, std::int64_t end
         .sub(1.0);
 }
 
-// Per-image scores that need the networks.
+// Per-image scores that need the networks, and the feature sets the distance scores start from.
 struct NetScores {
-    std::vector<double> norm, reconstruction, feature, brightness;
+    std::vector<double> norm, reconstruction, feature, feature_max, brightness;
+    torch::Tensor colour;  // colour_features (score_heads.h), [N, D] float64 on the CPU
+    // Feature sets for the distance scores and the feature probe, [N, D] float64 on the CPU each:
+    // "critic_pooled" (every critic resolution, pooled), "encoder_pooled", "critic_level<l>" and
+    // "encoder_level<l>" (one resolution each, l = 0 the input size), "latent", and the non-deep
+    // "pixel_colour" (mean and spread of each colour channel) and "pixel_histogram" (8 bins a channel).
+    std::map<std::string, torch::Tensor> sets;
 };
 
-NetScores score_with_networks(Models& m, const ImageSet& set, const NetConfig& net, const torch::Device& device) {
+// Per channel, the mean and the standard deviation over positions of every given activation.
+torch::Tensor pooled(const std::vector<torch::Tensor>& levels) {
+    std::vector<torch::Tensor> parts;
+    for (const torch::Tensor& a : levels) {
+        parts.push_back(a.mean({2, 3}));
+        parts.push_back(a.flatten(2).std(2, /*unbiased=*/false));
+    }
+    return torch::cat(parts, 1).to(torch::kCPU, torch::kFloat64);
+}
+
+// Each colour channel's histogram over 8 equal bins of [-1, 1], as fractions of the pixels.
+torch::Tensor pixel_histogram(const torch::Tensor& x) {
+    const torch::Tensor flat = x.flatten(2).to(torch::kCPU, torch::kFloat64);
+    const torch::Tensor bins = ((flat + 1) * 4).floor().clamp(0, 7).to(torch::kLong);
+    torch::Tensor h = torch::zeros({x.size(0), x.size(1), 8}, torch::kFloat64);
+    h.scatter_add_(2, bins, torch::ones(bins.sizes(), torch::kFloat64));
+    return (h / static_cast<double>(flat.size(2))).flatten(1);
+}
+
+// `untrained`: the critic as training started (same seed), for the colour score without training.
+NetScores score_with_networks(Models& m, const ImageSet& set, const NetConfig& net, const torch::Device& device,
+                              Critic* untrained = nullptr) {
     torch::NoGradGuard no_grad;
     NetScores s;
     const int stage = net.stages();
     const std::int64_t n = static_cast<std::int64_t>(set.count()), batch = 128;
+    std::map<std::string, std::vector<torch::Tensor>> parts;
+    std::vector<torch::Tensor> colour;
     for (std::int64_t i = 0; i < n; i += batch) {
         const torch::Tensor x = as_float(set, i, std::min(n, i + batch)).to(device);
         const torch::Tensor z = m.e(x, stage, 1.0);
-        const torch::Tensor extra = extra_scores(m.g_ema, m.d, x, z, stage);  // feature, reconstruction
+        const torch::Tensor extra = extra_scores(m.g_ema, m.d, x, z, stage);  // feature, reconstruction, colour
         append_values(s.norm, z.norm(2, 1));
         append_values(s.feature, extra.select(1, 0));
         append_values(s.reconstruction, extra.select(1, 1));
+        colour.push_back(extra.slice(1, 2));
         append_values(s.brightness, x.flatten(1).mean(1));
+        const torch::Tensor xr = m.g_ema(z, stage, 1.0);
+        const torch::Tensor f = m.d->features(x, stage, 1.0), fr = m.d->features(xr, stage, 1.0);
+        const std::int64_t c4 = net.width_at(4);
+        append_values(s.feature_max, (f - fr).abs().view({x.size(0), c4, 16}).mean(1).amax(1));
+        const std::vector<torch::Tensor> d_acts = m.d->trunk->activations(x, stage), e_acts = m.e->trunk->activations(x, stage);
+        parts["critic_pooled"].push_back(pooled(d_acts));
+        parts["encoder_pooled"].push_back(pooled(e_acts));
+        for (std::size_t l = 0; l < d_acts.size(); ++l) {
+            parts["critic_level" + std::to_string(l)].push_back(pooled({d_acts[l]}));
+            parts["encoder_level" + std::to_string(l)].push_back(pooled({e_acts[l]}));
+        }
+        parts["latent"].push_back(z.to(torch::kCPU, torch::kFloat64));
+        parts["pixel_colour"].push_back(pooled({x}));
+        parts["pixel_histogram"].push_back(pixel_histogram(x));
+        if (untrained) parts["untrained_colour"].push_back(colour_features(*untrained, x, stage).to(torch::kCPU, torch::kFloat64));
     }
+    s.colour = torch::cat(colour);
+    for (auto& [k, v] : parts) s.sets[k] = torch::cat(v);
     return s;
 }
+
+// Mahalanobis distance to a Gaussian fitted on the training features, with the covariance shrunk
+// towards a multiple of the identity by the Ledoit-Wolf rule (Ledoit and Wolf, J. Multivariate
+// Analysis 2004): the features outnumber what 5000 images pin down well.
+std::vector<double> gaussian_distance(const torch::Tensor& train, const torch::Tensor& test) {
+    const torch::Tensor mean = train.mean(0, true);
+    const torch::Tensor x = train - mean;
+    const double n = static_cast<double>(x.size(0)), d = static_cast<double>(x.size(1));
+    const torch::Tensor cov = torch::matmul(x.t(), x) / n;
+    const double mu = cov.trace().item<double>() / d;
+    const torch::Tensor eye = torch::eye(x.size(1), cov.options());
+    const double d2 = (cov - mu * eye).pow(2).sum().item<double>();
+    const double b_bar2 = (x.pow(2).sum(1).pow(2).sum().item<double>() - n * cov.pow(2).sum().item<double>()) / (n * n);
+    const double shrink = d2 > 0 ? std::min(b_bar2, d2) / d2 : 1.0;
+    const torch::Tensor shrunk = shrink * mu * eye + (1.0 - shrink) * cov;
+    const torch::Tensor precision = torch::linalg::inv(shrunk);
+    const torch::Tensor t = test - mean;
+    const torch::Tensor dist = (torch::matmul(t, precision) * t).sum(1).clamp_min(0).sqrt();
+    return std::vector<double>(dist.data_ptr<double>(), dist.data_ptr<double>() + dist.numel());
+}
+
 
 // Non-deep yardstick: squared error of reconstructing the pixels from the top principal components of
 // the training pixels (as many as explain 90 % of the variance, at most 64).
@@ -144,11 +213,18 @@ EvalResult evaluate_run(const EvalOptions& o) {
     train_sources.insert(train_sources.end(), selection.contamination.begin(), selection.contamination.end());
     const ImageSet train_set = load_images(subsample(train_sources, kTrainingSample, config.seed ^ 0x43414C49ull),
                                            config.net.resolution, config.net.channels, o.threads);
-    const NetScores train_scores = score_with_networks(m, train_set, config.net, device);
+    // The networks as training started (the trainer seeds them with the run's seed alone): a yardstick
+    // that says how much of the colour score the training made.
+    torch::manual_seed(config.seed);
+    Models initial(config.net);
+    initial.d->to(device);
+    initial.d->trunk->mbstd_group = 1;
+    initial.d->eval();
+    const NetScores train_scores = score_with_networks(m, train_set, config.net, device, &initial.d);
     result.training_norm_median = median(train_scores.norm);
     result.training_norm_mad = mad(train_scores.norm);
 
-    const NetScores s = score_with_networks(m, test_set, config.net, device);
+    const NetScores s = score_with_networks(m, test_set, config.net, device, &initial.d);
     std::vector<double> deviation, combined;
     const double scale = result.training_norm_mad > 0 ? result.training_norm_mad : 1.0;
     for (std::size_t i = 0; i < s.norm.size(); ++i) {
@@ -159,7 +235,29 @@ EvalResult evaluate_run(const EvalOptions& o) {
     const std::vector<double> pca = pca_pixel_error(train_set, test_set);
     result.samples.anomalous = labels;
     for (const ImageSource& src : test_set.sources) result.samples.files.push_back(src.location);
-    result.samples.scores = {s.norm, deviation, s.reconstruction, s.feature, combined, pca, s.brightness};
+    // Distance scores: a Gaussian or the nearest neighbours of the training sample (contamination
+    // included), in a feature set. "colour" is the product's score, through the same functions as export.
+    auto knn_set = [&](const torch::Tensor& train, const torch::Tensor& test) {
+        std::vector<std::int64_t> chosen;
+        return colour_scores(colour_bank(train, config.seed ^ 0x434F4C52ull, chosen), test, {});
+    };
+    const std::vector<double> colour = knn_set(train_scores.colour, s.colour);
+    const std::vector<double> critic_gaussian = gaussian_distance(train_scores.sets.at("critic_pooled"), s.sets.at("critic_pooled"));
+    const std::vector<double> critic_knn = knn_set(train_scores.sets.at("critic_pooled"), s.sets.at("critic_pooled"));
+    const std::vector<double> encoder_gaussian = gaussian_distance(train_scores.sets.at("encoder_pooled"), s.sets.at("encoder_pooled"));
+    const std::vector<double> untrained_colour = knn_set(train_scores.sets.at("untrained_colour"), s.sets.at("untrained_colour"));
+    const std::vector<double> pixel_colour = knn_set(train_scores.sets.at("pixel_colour"), s.sets.at("pixel_colour"));
+    if (o.feature_probe) {
+        std::cout << "feature probe (AUROC of the distance to the training sample in each feature set):\n";
+        for (const auto& [k, test] : s.sets) {
+            const torch::Tensor& train = train_scores.sets.at(k);
+            std::printf("  %-18s %4lld dims  gaussian %.4f  5-nn %.4f\n", k.c_str(), static_cast<long long>(test.size(1)),
+                        auroc(gaussian_distance(train, test), labels), auroc(knn_set(train, test), labels));
+        }
+    }
+    result.samples.scores = {s.norm, deviation, s.reconstruction, s.feature, combined, pca, s.brightness,
+                             colour, s.feature_max, critic_gaussian, critic_knn, encoder_gaussian, untrained_colour,
+                             pixel_colour};
     result.scores.push_back(summarise("norm", "||E(x)||, larger = anomalous (the paper's cue)", s.norm, labels, bins));
     result.scores.push_back(summarise("norm_deviation", "|norm - training median| / training MAD", deviation, labels, bins));
     result.scores.push_back(summarise("reconstruction", "mean |x - G_ema(E(x))|", s.reconstruction, labels, bins));
@@ -168,6 +266,22 @@ EvalResult evaluate_run(const EvalOptions& o) {
     result.scores.push_back(summarise("pca_pixels", "PCA reconstruction error on pixels (non-deep baseline)", pca,
                                       labels, bins));
     result.scores.push_back(summarise("brightness", "mean pixel value (non-deep baseline)", s.brightness, labels, bins));
+    result.scores.push_back(summarise("colour", extra_score_infos()[2].description, colour, labels, bins));
+    result.scores.push_back(summarise("feature_max", "max over 4x4 positions of the channel-mean |f(x) - f(G_ema(E(x)))|",
+                                      s.feature_max, labels, bins));
+    result.scores.push_back(summarise("critic_gaussian",
+                                      "Mahalanobis distance of D's pooled multi-resolution features to the training set's Gaussian",
+                                      critic_gaussian, labels, bins));
+    result.scores.push_back(summarise("critic_knn", "mean distance to the 5 nearest training images in D's pooled multi-resolution features",
+                                      critic_knn, labels, bins));
+    result.scores.push_back(summarise("encoder_gaussian",
+                                      "Mahalanobis distance of E's pooled multi-resolution features to the training set's Gaussian",
+                                      encoder_gaussian, labels, bins));
+    result.scores.push_back(summarise("untrained_colour", "the colour score with the critic as training started (yardstick)",
+                                      untrained_colour, labels, bins));
+    result.scores.push_back(summarise("pixel_colour",
+                                      "5-nn distance in each colour channel's mean and spread over the image (non-deep yardstick)",
+                                      pixel_colour, labels, bins));
     std::vector<double> normal_norm, normal_bright;
     for (std::size_t i = 0; i < labels.size(); ++i)
         if (!labels[i]) {

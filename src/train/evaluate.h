@@ -20,6 +20,7 @@ struct EvalOptions {
     int threads = 0;
     std::string device = "auto";
     bool quiet = false;
+    bool feature_probe = false;  // also print the AUROC of a Gaussian and a 5-nn distance in every feature set
 };
 
 struct EvalSamples {
@@ -29,7 +30,7 @@ struct EvalSamples {
 };
 
 struct ScoreResult {
-    std::string name;         // norm, norm_deviation, reconstruction, feature, combined, pca_pixels, brightness
+    std::string name;         // norm, norm_deviation, reconstruction, feature, combined, pca_pixels, brightness, colour, ...
     std::string description;
     double auroc = 0;         // larger score = anomalous; below 0.5 means the cue points the other way
     Histogram normal, anomalous;  // over a common range

@@ -29,7 +29,7 @@ ExportResult export_run(const ExportOptions& o) {
         throw Error("the run is still growing (at " + std::to_string(phase.resolution()) +
                     " px): export needs the final resolution, fully faded in");
     Encoder& encoder = models.e;
-    if (o.encoder_only && o.default_score != "norm" && o.default_score != "feature")
+    if (o.encoder_only && o.default_score != "norm" && o.default_score != ExportOptions{}.default_score)
         throw Error("an encoder-only export has only the norm: drop --default-score " + o.default_score);
 
     const std::string out_dir = o.out_dir.empty() ? run.export_dir() : o.out_dir;
@@ -55,6 +55,7 @@ ExportResult export_run(const ExportOptions& o) {
     std::vector<float> latents;
     std::vector<double> norms;
     std::vector<std::vector<double>> extras(extra_score_infos().size());
+    std::vector<torch::Tensor> colour_parts;  // the colour score's features, [n, D] per batch
     {
         torch::NoGradGuard no_grad;
         const std::int64_t n = static_cast<std::int64_t>(set.count()), batch = 256;
@@ -69,7 +70,8 @@ ExportResult export_run(const ExportOptions& o) {
             for (std::int64_t r = 0; r < z.size(0); ++r) norms.push_back(l2_norm(z[r].data_ptr<float>(), latent));
             if (o.encoder_only) continue;
             const torch::Tensor e = extra_scores(models.g_ema, models.d, x, z_on_device, config.net.stages());
-            for (std::size_t k = 0; k < extras.size(); ++k) append_values(extras[k], e.select(1, static_cast<std::int64_t>(k)));
+            for (std::size_t k = 0; k < 2; ++k) append_values(extras[k], e.select(1, static_cast<std::int64_t>(k)));
+            colour_parts.push_back(e.slice(1, 2));
         }
     }
 
@@ -77,7 +79,8 @@ ExportResult export_run(const ExportOptions& o) {
     card.name = o.name.empty() ? fs::path(o.run_dir).filename().string() : o.name;
     if (card.name.empty()) card.name = "stratum-encoder";
     card.description = "Encoder E of arXiv 1905.11034 trained by stratum (" + config.preset + " preset); the paper's score is ||E(x)||" +
-                       (o.encoder_only ? "." : "; the graph also reconstructs x as G_ema(E(x)) for the feature and reconstruction scores.");
+                       (o.encoder_only ? "." : "; the graph also reconstructs x as G_ema(E(x)) for the feature and reconstruction scores, and gives the "
+                                           "critic's first-layer colour features for the colour score.");
     card.model_file = "encoder.onnx";
     card.onnx_sha256 = sha256_hex(bytes);
     card.input.width = card.input.height = config.net.resolution;
@@ -110,9 +113,26 @@ ExportResult export_run(const ExportOptions& o) {
     card.training.commit = config.commit;
     card.architecture = {true, config.net.fmap_base, config.net.fmap_max};
     if (!o.encoder_only) {
-        for (std::size_t k = 0; k < extras.size(); ++k) {
+        // The colour score: its bank is a sample of the training images' features, and each training
+        // image is calibrated against the bank without its own entry (leave one out).
+        NeighbourBank bank;
+        const torch::Tensor colour = torch::cat(colour_parts);
+        std::size_t offered = extras.size();
+        if (colour.size(0) > kColourNeighbours + 1) {
+            std::vector<std::int64_t> chosen;
+            bank = colour_bank(colour, config.seed ^ 0x434F4C52ull, chosen);
+            extras[2] = colour_scores(bank, colour, chosen);
+        } else {
+            offered = 2;  // too few training images for a neighbour bank
+            std::cerr << "stratum export: " << colour.size(0) << " training images are too few for the colour score (it needs "
+                      << kColourNeighbours + 2 << "); the card offers norm, feature and reconstruction\n";
+        }
+        for (std::size_t k = 0; k < offered; ++k) {
             ExtraScore x;
-            x.name = x.output = extra_score_infos()[k].name;
+            x.name = extra_score_infos()[k].name;
+            x.output = extra_score_infos()[k].output;
+            x.has_neighbours = extra_score_infos()[k].neighbours;
+            if (x.has_neighbours) x.neighbours = bank;
             x.description = extra_score_infos()[k].description;
             x.direction = Direction::Higher;  // larger = anomalous, as the study found on the blood cells (docs/RESULTS.md)
             x.calibration = calibrate(extras[k]);
@@ -121,7 +141,7 @@ ExportResult export_run(const ExportOptions& o) {
             x.threshold.value = threshold_training_quantile(x.calibration, x.direction, o.threshold_quantile);
             card.extra_scores.push_back(x);
         }
-        card.default_score = o.default_score;
+        card.default_score = o.default_score == "colour" && offered == 2 ? "feature" : o.default_score;
         score_index(card, card.default_score);  // throws for a name the card does not offer
     }
     write_file_atomic(card_path, write_model_card(card));

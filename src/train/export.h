@@ -12,7 +12,8 @@ struct ExportOptions {
     std::string name;              // card name; default: the run folder's name
     std::string direction = "higher";  // which norms count as anomalous: higher, lower, two_sided
     bool encoder_only = false;         // E alone: the latent norm is the only score
-    std::string default_score = "feature";  // which score the card makes the default (norm if encoder_only)
+    std::string default_score = "colour";  // which score the card makes the default (norm if encoder_only;
+                                           // feature when too few training images give no colour score)
     double threshold_quantile = 0.95;  // default threshold: this quantile of the training scores
     int projection_sample = 500;       // training points kept in the card for the page's plot
     std::string device = "auto";

@@ -30,14 +30,16 @@ NetConfig net_from_card(const ModelCard& card) {
     return net;
 }
 
-// The extra scores this build computes natively: the card must list them in score_heads.h's order.
+// The extra scores this build computes natively: the card must list the first of them, in score_heads.h's
+// order (cards made before the colour score list feature and reconstruction only).
 void check_extra_scores(const ModelCard& card) {
-    if (card.extra_scores.empty()) return;
     const auto& known = extra_score_infos();
-    bool same = card.extra_scores.size() == known.size();
-    for (std::size_t k = 0; same && k < known.size(); ++k)
-        same = card.extra_scores[k].name == known[k].name && card.extra_scores[k].output == known[k].name;
-    if (!same) throw Error("the card lists extra scores this build cannot compute natively (it knows feature, reconstruction)");
+    bool same = card.extra_scores.size() <= known.size();
+    for (std::size_t k = 0; same && k < card.extra_scores.size(); ++k)
+        same = card.extra_scores[k].name == known[k].name && card.extra_scores[k].output == known[k].output &&
+               card.extra_scores[k].has_neighbours == known[k].neighbours;
+    if (!same)
+        throw Error("the card lists extra scores this build cannot compute natively (it knows feature, reconstruction, colour)");
 }
 
 // Holds the trained networks as the trainer does (Models): a run's checkpoint loads straight into
@@ -65,7 +67,10 @@ public:
         Encoded out;
         out.latents.assign(zc.data_ptr<float>(), zc.data_ptr<float>() + zc.numel());
         if (with_extras && !card_.extra_scores.empty()) {
-            const torch::Tensor e = extra_scores(models_.g_ema, models_.d, x, z, net.stages()).contiguous();
+            // The graph's outputs that the card reads, image after image.
+            const std::int64_t width = static_cast<std::int64_t>(extra_outputs_width(card_));
+            const torch::Tensor e = extra_scores(models_.g_ema, models_.d, x, z, net.stages()).slice(1, 0, width).contiguous();
+            if (e.size(1) != width) throw Error("the card's extra scores take more values than the networks give");
             out.extras.assign(e.data_ptr<double>(), e.data_ptr<double>() + e.numel());
         }
         return out;

@@ -22,7 +22,7 @@ public:
     // loaded from the same graph). Safe to call from several threads at once.
     struct Encoded {
         std::vector<float> latents;  // n x card().latent_size
-        std::vector<double> extras;  // n x card().extra_scores.size(), image after image (empty unless asked)
+        std::vector<double> extras;  // n x extra_outputs_width(card()), image after image (empty unless asked)
     };
     virtual Encoded encode(const float* images, int n, bool with_extras) = 0;
     virtual bool on_gpu() const = 0;

@@ -133,6 +133,20 @@ torch::Tensor TrunkImpl::forward(const torch::Tensor& x, int stage, double alpha
     return h.flatten(1);
 }
 
+std::vector<torch::Tensor> TrunkImpl::activations(const torch::Tensor& x, int stage) {
+    std::vector<torch::Tensor> out;
+    torch::Tensor h = leaky(from_rgb[stage - 1](x));
+    out.push_back(h);
+    for (int s = stage; s >= 2; --s) {
+        h = leaky(conv[s - 1](h));
+        h = downsample2(leaky(conv_down[s - 1](h)));
+        out.push_back(h);
+    }
+    if (use_mbstd) h = minibatch_stddev(h, mbstd_group);
+    out.push_back(leaky(conv4(h)));
+    return out;
+}
+
 CriticImpl::CriticImpl(const NetConfig& net) {
     const int c4 = net.width_at(4);
     trunk = register_module("trunk", Trunk(net, true));

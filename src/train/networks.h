@@ -52,6 +52,9 @@ TORCH_MODULE(Generator);
 struct TrunkImpl : torch::nn::Module {
     TrunkImpl(const NetConfig& net, bool minibatch_stddev);
     torch::Tensor forward(const torch::Tensor& x, int stage, double alpha);
+    // The activations at every resolution of a fully grown trunk, [N, C_r, r, r] from the input size
+    // down to 4 (after from-RGB, after each halving) and last the 4x4 output of conv4.
+    std::vector<torch::Tensor> activations(const torch::Tensor& x, int stage);
     NetConfig net;
     bool use_mbstd;
     int mbstd_group = 4;  // 1 makes each image's features independent of the batch (evaluation)

@@ -21,7 +21,9 @@ using nlohmann::json;
 namespace {
 
 const std::vector<std::string> kScores = {"norm", "norm_deviation", "reconstruction", "feature",
-                                          "combined", "pca_pixels", "brightness"};
+                                          "combined", "pca_pixels", "brightness", "colour", "feature_max",
+                                          "critic_gaussian", "critic_knn", "encoder_gaussian", "untrained_colour",
+                                          "pixel_colour"};
 
 struct Stat {
     double mean = 0, sd = 0;

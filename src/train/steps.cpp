@@ -123,6 +123,41 @@ void encoder_step(Models& m, Optimizers& o, std::int64_t batch, int stage, doubl
     losses.e = loss.item<double>();
 }
 
+void real_encoder_step(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double feature_weight,
+                       Losses& losses) {
+    set_trainable(*m.g_ema, false);
+    set_trainable(*m.d, false);
+    const int group = m.d->trunk->mbstd_group;
+    m.d->trunk->mbstd_group = 1;
+    const torch::Tensor xr = m.g_ema(m.e(real, stage, 1.0), stage, 1.0);
+    torch::Tensor f_real;
+    {
+        torch::NoGradGuard no_grad;
+        f_real = m.d->features(real, stage, 1.0);
+    }
+    const torch::Tensor f_rec = m.d->features(xr, stage, 1.0);
+    const torch::Tensor loss = (real - xr).pow(2).mean() + feature_weight * (f_real - f_rec).pow(2).mean();
+    o.e->zero_grad();
+    loss.backward();
+    o.e->step();
+    m.d->trunk->mbstd_group = group;
+    set_trainable(*m.d, true);
+    losses.d = losses.gp = losses.g = 0;
+    losses.e = loss.item<double>();
+}
+
+torch::Tensor augment_dihedral(const torch::Tensor& x) {
+    const std::int64_t n = x.size(0);
+    const auto opts = torch::TensorOptions().dtype(torch::kBool).device(x.device());
+    auto pick = [&](const torch::Tensor& a, const torch::Tensor& b) {
+        return torch::where(torch::rand({n, 1, 1, 1}, x.device()).lt(0.5).to(opts), a, b);
+    };
+    torch::Tensor y = pick(x.flip({3}), x);       // left-right
+    y = pick(y.transpose(2, 3), y);               // with the flips below: any multiple of 90 degrees
+    y = pick(y.flip({2, 3}), y);                  // 180 degrees
+    return y.contiguous();
+}
+
 void train_iteration(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double alpha, double ema_beta,
                      Losses& losses) {
     critic_step(m, o, real, stage, alpha, ema_beta, losses);

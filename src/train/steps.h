@@ -57,6 +57,16 @@ void generator_step(Models& m, Optimizers& o, std::int64_t batch, int stage, dou
 // E step: x_f = G(z); mean|x_f - G(E(x_f))|; only E's weights move. E never sees a real image.
 void encoder_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses);
 
+// Encoder step on real images (f-AnoGAN "izi_f", Schlegl et al. 2019, section 2.3): G_ema and D frozen;
+// loss = mean (x - G_ema(E(x)))^2 + feature_weight * mean (f(x) - f(G_ema(E(x))))^2 with f the critic
+// trunk's 4x4 features, taken with minibatch-stddev groups of one as scoring takes them. Only E moves.
+void real_encoder_step(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double feature_weight,
+                       Losses& losses);
+
+// Each image of a uint8 [N, C, H, W] batch (H = W) under one of the 8 symmetries of the square, drawn
+// at random per image: flipped left-right or not, then turned by 0, 90, 180 or 270 degrees.
+torch::Tensor augment_dihedral(const torch::Tensor& uint8_batch);
+
 // One training iteration as the trainer runs it: critic step, generator step, encoder step, on the
 // batch `real` (bench/stratum_bench times exactly this).
 void train_iteration(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double alpha, double ema_beta,

@@ -64,8 +64,14 @@ StudySpec parse_study_spec(const std::string& text) {
     s.eval_every = get<std::int64_t>(j, "eval_every");
     s.normal_limit = get_or<std::int64_t>(j, "normal_limit", 0);
     s.test_per_class = get_or<std::int64_t>(j, "test_per_class", 0);
-    for (const json& w : get<json>(j, "widths"))
-        s.widths.push_back({get<std::string>(w, "name"), get<int>(w, "fmap_base"), get<int>(w, "fmap_max"), get<int>(w, "latent")});
+    for (const json& w : get<json>(j, "widths")) {
+        StudyWidth width{get<std::string>(w, "name"), get<int>(w, "fmap_base"), get<int>(w, "fmap_max"), get<int>(w, "latent")};
+        width.size = get_or<int>(w, "size", 0);
+        width.augment = get_or<std::string>(w, "augment", "none");
+        width.encoder_images = get_or<std::int64_t>(w, "encoder_images", 0);
+        if (width.encoder_images < 0 || width.size < 0) throw Error("study spec: widths: size and encoder_images must not be negative");
+        s.widths.push_back(width);
+    }
     if (s.widths.empty()) throw Error("study spec: widths: at least one");
     if (s.classes.empty() || s.contamination.empty() || s.seeds.empty())
         throw Error("study spec: classes, contamination and seeds must not be empty");
@@ -122,7 +128,9 @@ int run_study(const StudyOptions& o) {
         std::cerr << "\n=== study " << spec.name << ": cell " << (i + 1) << "/" << cells.size() << " " << c.id << " ===\n";
         TrainConfig config = preset_config(spec.preset);
         config.commit = o.commit;
-        config.net.resolution = spec.size;
+        config.net.resolution = c.width.size > 0 ? c.width.size : spec.size;
+        config.schedule.augment = c.width.augment;
+        config.schedule.encoder_images = c.width.encoder_images;
         config.net.channels = spec.channels;
         config.net.fmap_base = c.width.fmap_base;
         config.net.fmap_max = c.width.fmap_max;
@@ -141,10 +149,15 @@ int run_study(const StudyOptions& o) {
         config.device = o.device;
         const std::string run_dir = dir + "/run";
         json curve = json::array();
-        for (std::int64_t target = std::min(spec.eval_every, spec.images); ; target = std::min(spec.images, target + spec.eval_every)) {
+        const std::int64_t total = config.schedule.total_images();
+        for (std::int64_t target = std::min(spec.eval_every, total); ; target = std::min(total, target + spec.eval_every)) {
             const std::string point = dir + "/eval_" + std::to_string(target) + ".json";
             if (!fs::exists(point)) {
                 train(config, run_dir, fs::exists(run_dir + "/config.json"), target);
+                if (stop_requested()) {  // Ctrl+C or SIGTERM: the run wrote its checkpoint; so does the study stop
+                    std::cerr << "stratum study: stopped; run the same command again to continue\n";
+                    return finished;
+                }
                 EvalOptions eo;
                 eo.run_dir = run_dir;
                 eo.test_path = spec.test_data;
@@ -161,9 +174,9 @@ int run_study(const StudyOptions& o) {
             curve.push_back({{"images", r.images_seen}, {"auroc", aurocs}});
             std::cerr << "  " << c.id << " at " << r.images_seen << " images: AUROC norm " << aurocs["norm"].get<double>()
                       << ", reconstruction " << aurocs["reconstruction"].get<double>() << "\n";
-            if (target >= spec.images) break;
+            if (target >= total) break;
         }
-        const json final_eval = json::parse(read_text_file(dir + "/eval_" + std::to_string(spec.images) + ".json"));
+        const json final_eval = json::parse(read_text_file(dir + "/eval_" + std::to_string(total) + ".json"));
         write_file_atomic(result, json{{"cell", c.id},
                                        {"class", c.cls},
                                        {"protocol", spec.protocol},

@@ -8,9 +8,14 @@
 
 namespace stratum::train {
 
+// One network and recipe of a study: its width, and optionally training options that differ from the
+// spec's (the recipe search compares these side by side).
 struct StudyWidth {
     std::string name;
     int fmap_base = 0, fmap_max = 0, latent = 0;
+    int size = 0;                     // image size; 0 = the spec's
+    std::string augment = "none";     // ScheduleConfig::augment
+    std::int64_t encoder_images = 0;  // ScheduleConfig::encoder_images, after the spec's images
 };
 
 struct StudySpec {

@@ -14,6 +14,9 @@ namespace stratum::train {
 // `stop_at` > 0 pauses the run at that many images (with a checkpoint); a later resume goes on.
 void train(const TrainConfig& config, const std::string& run_dir, bool resume, std::int64_t stop_at = 0);
 
+// True once SIGINT or SIGTERM stopped a run: callers that run several (stratum study) stop too.
+bool stop_requested();
+
 // True when the torch build can see a CUDA device.
 bool cuda_available();
 

@@ -198,12 +198,12 @@ void Trainer::log_line(const Phase& phase, const Losses& m, double ips) {
 }
 
 void Trainer::show_progress(const Phase& phase, const Losses& last, double ips, bool final_line) {
-    const double total = static_cast<double>(config_.schedule.images);
+    const double total = static_cast<double>(config_.schedule.total_images());
     const double fraction = std::min(1.0, static_cast<double>(images_) / total);
     const double eta = ips > 0 ? (total - static_cast<double>(images_)) / ips : NAN;
     char phase_text[48];
     std::snprintf(phase_text, sizeof phase_text, "%dpx %s", phase.resolution(),
-                  phase.alpha < 1.0 ? ("fade " + std::to_string(static_cast<int>(phase.alpha * 100)) + "%").c_str()
+                  phase.encoder_only ? "encoder" : phase.alpha < 1.0 ? ("fade " + std::to_string(static_cast<int>(phase.alpha * 100)) + "%").c_str()
                                     : "stable");
     char line[256];
     if (tty_) {
@@ -212,13 +212,13 @@ void Trainer::show_progress(const Phase& phase, const Losses& last, double ips, 
         bar.resize(width, '.');
         std::snprintf(line, sizeof line, "\r%-16s [%s] %5.1f%%  %lld/%lld img  %.0f img/s  ETA %s  D %.3f G %.3f E %.4f ",
                       phase_text, bar.c_str(), fraction * 100, static_cast<long long>(images_),
-                      static_cast<long long>(config_.schedule.images), ips, human_duration(eta).c_str(), last.d, last.g,
+                      static_cast<long long>(config_.schedule.total_images()), ips, human_duration(eta).c_str(), last.d, last.g,
                       last.e);
         std::cerr << line << (final_line ? "\n" : "") << std::flush;
     } else {
         std::snprintf(line, sizeof line, "%s  %5.1f%%  %lld/%lld images  %.1f img/s  ETA %s  D %.4f G %.4f E %.5f\n",
                       phase_text, fraction * 100, static_cast<long long>(images_),
-                      static_cast<long long>(config_.schedule.images), ips, human_duration(eta).c_str(), last.d, last.g,
+                      static_cast<long long>(config_.schedule.total_images()), ips, human_duration(eta).c_str(), last.d, last.g,
                       last.e);
         std::cerr << line << std::flush;
     }
@@ -267,7 +267,8 @@ void Trainer::run() {
     auto window_start = std::chrono::steady_clock::now();
     std::int64_t window_images = 0;
     double ips = 0;
-    const std::int64_t end = stop_at_ > 0 ? std::min(stop_at_, s.images) : s.images;
+    bool estimated = false;
+    const std::int64_t end = stop_at_ > 0 ? std::min(stop_at_, s.total_images()) : s.total_images();
     while (images_ < end) {
         const Phase phase = phase_at(config_, images_);
         if (phase.index != phase_index) {  // a new resolution: fresh optimiser state (DESIGN section 1)
@@ -275,12 +276,18 @@ void Trainer::run() {
             phase_index = phase.index;
         }
         const std::int64_t batch = batch_for_resolution(s, phase.resolution());
-        const torch::Tensor real = prepare_reals(next_batch(batch), final_stage, phase.stage, phase.alpha);
-        // EMA warm-up: beta rises as (1 + t) / (10 + t) towards its 0.999 ceiling, so that G_ema follows
-        // G in short runs too instead of staying near its random start for the first ~1000 steps.
-        const double step = static_cast<double>(images_) / static_cast<double>(batch);
-        const double ema_beta = std::min(s.ema_beta, (1.0 + step) / (10.0 + step));
-        train_iteration(models_, *optimizers_, real, phase.stage, phase.alpha, ema_beta, last);
+        torch::Tensor pixels = next_batch(batch);
+        if (s.augment == "dihedral") pixels = augment_dihedral(pixels);
+        const torch::Tensor real = prepare_reals(pixels, final_stage, phase.stage, phase.alpha);
+        if (phase.encoder_only) {
+            real_encoder_step(models_, *optimizers_, real, phase.stage, s.encoder_feature_weight, last);
+        } else {
+            // EMA warm-up: beta rises as (1 + t) / (10 + t) towards its 0.999 ceiling, so that G_ema follows
+            // G in short runs too instead of staying near its random start for the first ~1000 steps.
+            const double step = static_cast<double>(images_) / static_cast<double>(batch);
+            const double ema_beta = std::min(s.ema_beta, (1.0 + step) / (10.0 + step));
+            train_iteration(models_, *optimizers_, real, phase.stage, phase.alpha, ema_beta, last);
+        }
         if (!std::isfinite(last.d) || !std::isfinite(last.g) || !std::isfinite(last.e)) {
             if (tty_) std::cerr << "\n";
             throw Error("training diverged at " + std::to_string(images_) + " images (D " + std::to_string(last.d) +
@@ -297,6 +304,13 @@ void Trainer::run() {
         if (seconds > 0) ips = static_cast<double>(window_images) / seconds;
         if (crossed(s.log_every)) {
             keep_going_or_stop([&] { log_line(phase, window.mean(), ips); });
+            if (!estimated && ips > 0) {  // the expected wall time, from the first measured window
+                estimated = true;
+                if (tty_) std::cerr << "\n";
+                std::cerr << "stratum train: " << std::lround(ips) << " images/s here: the " << s.total_images()
+                          << " images take about " << human_duration(static_cast<double>(s.total_images() - images_) / ips)
+                          << " more\n";
+            }
             if (!tty_) show_progress(phase, window.mean(), ips, false);
             window = Averages{};
             window_start = std::chrono::steady_clock::now();
@@ -314,7 +328,7 @@ void Trainer::run() {
         }
     }
     if (tty_) std::cerr << "\n";
-    if (images_ < s.images)
+    if (images_ < s.total_images())
         std::cerr << "stratum train: paused at " << images_ << " images (checkpoint written)\n";
     else
         std::cerr << "stratum train: finished " << images_ << " images in " << files_.dir << "\n";
@@ -323,6 +337,8 @@ void Trainer::run() {
 }  // namespace
 
 bool cuda_available() { return torch::cuda::is_available(); }
+
+bool stop_requested() { return g_stop_requested; }
 
 void train(const TrainConfig& requested, const std::string& dir, bool resume, std::int64_t stop_at) {
     RunFiles files{dir};

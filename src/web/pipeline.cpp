@@ -198,7 +198,8 @@ EMSCRIPTEN_KEEPALIVE const char* stratum_progress_json() {
     return text.c_str();
 }
 
-// latents: n x dims; extras: n x extra_count (each image's extra scores in card order).
+// latents: n x dims; extras: n x extra_count (each image's extra outputs in card order: one value per
+// score, or a feature vector for a neighbour-bank score; extra_outputs_width(card) in all).
 EMSCRIPTEN_KEEPALIVE void stratum_on_latents(int request_id, const float* latents, int n, int dims, const float* extras,
                                              int extra_count) {
     AppState& s = app();

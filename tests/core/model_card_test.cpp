@@ -194,3 +194,47 @@ TEST_CASE("every invalid field is named in the error", "[model_card]") {
     CHECK_THAT(error_after([](json& j) { j["training"]["normal_classes"] = {1}; }),
                Catch::Contains("training.normal_classes[0]: expected a string"));
 }
+
+TEST_CASE("a score with a neighbour bank round-trips and each bad field is named", "[model_card]") {
+    ModelCard a = sample_card();
+    ExtraScore colour;
+    colour.name = "colour";
+    colour.output = "colour_features";
+    colour.description = "colour distance";
+    colour.calibration = calibrate({0.5, 1.0, 2.0}, {0.0, 0.5, 1.0});
+    colour.threshold = {"training_quantile", 0.95, 2.0};
+    colour.has_neighbours = true;
+    colour.neighbours = make_neighbour_bank({0, 1, 2, 1, 4, 1, 3, 3}, 4, 2, 2);
+    a.extra_scores.push_back(colour);
+    const ModelCard b = parse_model_card(write_model_card(a));
+    REQUIRE(b.extra_scores.size() == 2);
+    CHECK_FALSE(b.extra_scores[0].has_neighbours);
+    CHECK(b.extra_scores[0].output_width() == 1);
+    const ExtraScore& c = b.extra_scores[1];
+    REQUIRE(c.has_neighbours);
+    CHECK(c.output_width() == 2);
+    CHECK(extra_outputs_width(b) == 3);
+    CHECK(c.neighbours.k == 2);
+    CHECK(c.neighbours.center == colour.neighbours.center);
+    CHECK(c.neighbours.scale == colour.neighbours.scale);
+    CHECK(c.neighbours.points == colour.neighbours.points);  // float values survive the JSON exactly
+    CHECK(write_model_card(b) == write_model_card(a));
+
+    auto error_with = [&](const std::function<void(json&)>& mutate) {
+        json j = json::parse(write_model_card(a));
+        mutate(j["extra_scores"][1]["neighbours"]);
+        try {
+            parse_model_card(j.dump());
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    CHECK_THAT(error_with([](json& n) { n["scale"][1] = 0; }), Catch::Contains("extra_scores[1].neighbours.scale: every value must be positive"));
+    CHECK_THAT(error_with([](json& n) { n["scale"] = {1.0}; }), Catch::Contains("neighbours.scale: needs one value per center value (2)"));
+    CHECK_THAT(error_with([](json& n) { n["points"][2] = {1.0}; }), Catch::Contains("neighbours.points[2]: expected 2 numbers"));
+    CHECK_THAT(error_with([](json& n) { n["k"] = 4; }), Catch::Contains("neighbours.points: needs more rows than k = 4"));
+    CHECK_THAT(error_with([](json& n) { n["k"] = 0; }), Catch::Contains("neighbours.k: must lie in [1, 1000]"));
+    CHECK_THAT(error_with([](json& n) { n.erase("center"); }), Catch::Contains("neighbours.center: missing"));
+    CHECK_THAT(error_with([](json& n) { n = "bank"; }), Catch::Contains("extra_scores[1].neighbours: expected an object or null"));
+}

@@ -126,7 +126,7 @@ TEST_CASE("score_outputs: the chosen score, calibrated by its own training summa
     CHECK(score_outputs(z, 2, {45.0, 45.0}, card, 2, 0.0).score == Approx(-15.0 / (10 * 1.4826)));
     CHECK(calibrated_score_of(card, 1, 45.0) == by_feature.score);
     CHECK_THROWS_WITH(score_outputs(z, 2, {NAN, 1.0}, card, 0, 1.0), Catch::Contains("feature score is not finite"));
-    CHECK_THROWS_WITH(score_outputs(z, 2, {1.0, 2.0, 3.0}, card, 0, 1.0), Catch::Contains("the card lists 2"));
+    CHECK_THROWS_WITH(score_outputs(z, 2, {1.0, 2.0, 3.0}, card, 0, 1.0), Catch::Contains("the card's scores take 2"));
     CHECK_THROWS_AS(score_outputs(z, 2, {1.0}, card, 2, 1.0), Error);  // no value for the chosen score
     CHECK_THROWS_AS(calibrated_score_of(card, 3, 1.0), Error);
 }

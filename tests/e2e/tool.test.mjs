@@ -39,10 +39,10 @@ function cliScores(onnx, extra, out) {
 function assertAgreesWithCli(row, cli, label) {
   assert.ok(Math.abs(row.norm - Number(cli.norm)) <= 1e-4, `${label}: page norm ${row.norm}, CLI ${cli.norm}`);
   assert.ok(Math.abs(row.score - Number(cli.score)) <= 1e-4, `${label}: page score ${row.score}, CLI ${cli.score}`);
-  assert.equal(row.raw.length, 3);
-  assert.ok(Math.abs(row.raw[1] - Number(cli.feature)) <= 1e-4, `${label}: feature ${row.raw[1]} vs ${cli.feature}`);
-  assert.ok(Math.abs(row.raw[2] - Number(cli.reconstruction)) <= 1e-4,
-    `${label}: reconstruction ${row.raw[2]} vs ${cli.reconstruction}`);
+  const names = ['norm', 'feature', 'reconstruction', 'colour'].filter((n) => n === 'norm' || n in cli);
+  assert.equal(row.raw.length, names.length, `${label}: one raw value per score the model offers`);
+  names.slice(1).forEach((name, i) => assert.ok(Math.abs(row.raw[i + 1] - Number(cli[name])) <= 1e-4,
+    `${label}: ${name} ${row.raw[i + 1]} vs ${cli[name]}`));
 }
 
 before(async () => {
@@ -65,7 +65,7 @@ before(async () => {
     '--fmap-max', '8', '--latent', '12', '--batch', '8', '--images', '160', '--threads', '2']);
   run(STRATUM, ['export', join(WORK, 'run'), '--name', 'e2e-model']);
   model = join(WORK, 'run', 'export');
-  // The card's default score (feature), and the norm as the driving score.
+  // The card's default score (colour), and the norm as the driving score.
   expected = cliScores(join(model, 'encoder.onnx'), [], 'cli.csv');
   expectedNorm = cliScores(join(model, 'encoder.onnx'), ['--score', 'norm'], 'cli-norm.csv');
   assert.equal(expected.size, 10);
@@ -126,7 +126,7 @@ test('the page agrees with stratum score, and everything stays on its origin', a
     compared++;
   }
   assert.equal(compared, 8);
-  assert.equal(state.score_name, 'feature', "the card's default score drives the verdict");
+  assert.equal(state.score_name, 'colour', "the card's default score drives the verdict");
 
   // Pick the norm in the score picker: scores, verdicts and threshold follow, as `stratum score --score norm`.
   let marks = await page.evaluate(() => globalThis.stratum.ui());
@@ -180,6 +180,7 @@ test('the page agrees with stratum score, and everything stays on its origin', a
     assert.equal(Number(row.norm), shown.norm);
     assert.equal(Number(row.feature), shown.raw[1]);
     assert.equal(Number(row.reconstruction), shown.raw[2]);
+    assert.equal(Number(row.colour), shown.raw[3]);
     assert.equal(row.verdict, shown.flagged ? 'anomalous' : 'normal');
     assert.equal(row.label, shown.label);
   }

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "error.h"
 #include "run_files.h"
@@ -175,6 +176,56 @@ TEST_CASE("each step moves only its own network", "[networks]") {
     CHECK_FALSE(identical(*m.g_ema, ema0));  // the EMA copy follows G after the critic step
     CHECK(std::isfinite(l.d));
     CHECK(l.gp >= 0);
+}
+
+TEST_CASE("the encoder step on real images (f-AnoGAN izi_f) moves E alone and lowers its loss", "[networks]") {
+    torch::manual_seed(7);
+    const NetConfig net = tiny_net();
+    Models m(net);
+    Optimizers o(m, 0.001);
+    Losses l;
+    const torch::Tensor real = torch::rand({8, 3, 16, 16}) * 2 - 1;
+    const int top = net.stages();
+    const auto g0 = snapshot(*m.g), d0 = snapshot(*m.d), ema0 = snapshot(*m.g_ema), e0 = snapshot(*m.e);
+    // The loss as the step defines it, computed here by hand before the first update.
+    double expected = 0;
+    {
+        torch::NoGradGuard no_grad;
+        m.d->trunk->mbstd_group = 1;
+        const torch::Tensor xr = m.g_ema(m.e(real, top, 1.0), top, 1.0);
+        expected = ((real - xr).pow(2).mean() + 0.5 * (m.d->features(real, top, 1.0) - m.d->features(xr, top, 1.0)).pow(2).mean())
+                       .item<double>();
+        m.d->trunk->mbstd_group = 4;
+    }
+    real_encoder_step(m, o, real, top, 0.5, l);
+    CHECK(l.e == Approx(expected).epsilon(1e-5));
+    CHECK(m.d->trunk->mbstd_group == 4);  // the critic's training setting is restored
+    CHECK(identical(*m.g, g0));
+    CHECK(identical(*m.d, d0));
+    CHECK(identical(*m.g_ema, ema0));
+    CHECK_FALSE(identical(*m.e, e0));
+    for (int i = 0; i < 30; ++i) real_encoder_step(m, o, real, top, 0.5, l);
+    CHECK(l.e < expected);  // 30 steps on one batch fit it better
+}
+
+TEST_CASE("dihedral augmentation gives each image one of the 8 symmetries of the square", "[networks]") {
+    torch::manual_seed(8);
+    const torch::Tensor x = (torch::rand({128, 3, 5, 5}) * 255).to(torch::kUInt8);
+    const torch::Tensor y = augment_dihedral(x);
+    REQUIRE(y.sizes() == x.sizes());
+    std::set<int> seen;
+    for (int i = 0; i < 128; ++i) {
+        const torch::Tensor a = x[i];
+        const std::vector<torch::Tensor> symmetries = {a, a.rot90(1, {1, 2}), a.rot90(2, {1, 2}), a.rot90(3, {1, 2}),
+                                                       a.flip({2}), a.flip({2}).rot90(1, {1, 2}), a.flip({2}).rot90(2, {1, 2}),
+                                                       a.flip({2}).rot90(3, {1, 2})};
+        int which = -1;
+        for (int k = 0; k < 8; ++k)
+            if (torch::equal(y[i], symmetries[static_cast<std::size_t>(k)])) which = k;
+        CHECK(which >= 0);
+        seen.insert(which);
+    }
+    CHECK(seen.size() == 8);  // 128 draws: every symmetry turns up (a miss has probability below 1e-6)
 }
 
 TEST_CASE("the EMA copy moves (1 - beta) of the way to G", "[networks]") {

@@ -1,6 +1,8 @@
 // The exported ONNX graph, run by onnxruntime-web under node, gives the same latents and the same
 // extra scores (feature, reconstruction: G and D's trunk ride in the graph) as libtorch (`stratum
-// score`, which loads the same file into its modules) on real images, within 1e-4.
+// score`, which loads the same file into its modules) on real images, within 1e-4; and the colour
+// score, computed here from the graph's colour_features and the card's bank by a plain nearest-
+// neighbour search of our own, matches the CLI's (the core's neighbour_distance on libtorch's features).
 // Env: STRATUM, IMAGE_FIXTURES, WORK, SHARED_DATA (the folder of ../shared/data).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,10 +38,11 @@ test('ONNX export matches libtorch on real images', async () => {
   const csvPath = join(WORK, 'scores.csv');
   run(STRATUM, ['score', onnxPath, ...images, '--latents', tsv, '--csv', csvPath, '--threads', '2']);
   const [header, ...lines] = readFileSync(csvPath, 'utf8').trim().split(/\r?\n/);
-  assert.deepEqual(header.split(','), ['file', 'norm', 'score', 'verdict', 'label', 'error', 'feature', 'reconstruction']);
+  assert.deepEqual(header.split(','),
+    ['file', 'norm', 'score', 'verdict', 'label', 'error', 'feature', 'reconstruction', 'colour']);
   const extras = new Map(lines.map((line) => {
     const f = line.split(',');
-    return [f[0], { feature: Number(f[6]), reconstruction: Number(f[7]) }];
+    return [f[0], { feature: Number(f[6]), reconstruction: Number(f[7]), colour: Number(f[8]) }];
   }));
   const native = new Map(readFileSync(tsv, 'utf8').trim().split('\n').map((line) => {
     const [file, ...values] = line.split('\t');
@@ -73,6 +76,27 @@ test('ONNX export matches libtorch on real images', async () => {
     assert.ok(result[name].data.every((v) => Number.isFinite(v) && v > 0), `${name} values are positive`);
     assert.notEqual(result[name].data[0], result[name].data[4]);
   }
+  // The colour score: the graph's pooled first-layer features, standardised by the card's bank and
+  // averaged over the k nearest bank points.
+  const card = JSON.parse(readFileSync(join(WORK, 'run', 'export', 'encoder.json'), 'utf8'));
+  const colour = card.extra_scores.find((x) => x.name === 'colour');
+  assert.equal(card.default_score, 'colour');
+  const { k, center, scale, points } = colour.neighbours;
+  const width = center.length;
+  assert.deepEqual(result.colour_features.dims, [images.length, width]);
+  assert.equal(width, 4, 'mean and spread of the critic first layer\'s 2 channels at 32 px (fmap_base 32)');
+  assert.ok(points.length > k);
+  let colourDiff = 0;
+  const colourValues = images.map((file, i) => {
+    const f = Array.from(result.colour_features.data.slice(i * width, (i + 1) * width)).map((v, j) => (v - center[j]) / scale[j]);
+    const d = points.map((p) => Math.sqrt(p.reduce((sum, v, j) => sum + (f[j] - v) ** 2, 0))).sort((a, b) => a - b);
+    const value = d.slice(0, k).reduce((a, b) => a + b, 0) / k;
+    colourDiff = Math.max(colourDiff, Math.abs(value - extras.get(file).colour));
+    return value;
+  });
+  console.log(`colour: largest difference ${colourDiff.toExponential(2)}`);
+  assert.ok(colourDiff <= 1e-4, `colour differs by ${colourDiff}`);
+  assert.notEqual(colourValues[0], colourValues[4]);
   // An encoder-only export: the same latents, the norm as its only score (no extra columns).
   run(STRATUM, ['export', join(WORK, 'run'), '--encoder-only', '--out', join(WORK, 'encoder-only')]);
   const onlyCsv = join(WORK, 'encoder-only.csv');

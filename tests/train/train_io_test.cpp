@@ -47,6 +47,11 @@ TEST_CASE("widths follow min(fmap_base / 2^s, fmap_max)", "[train_io]") {
     CHECK(small.width_at(16) == 32);
     CHECK(small.width_at(32) == 16);
     CHECK(small.stages() == 4);
+    const TrainConfig quick = preset_config("quick");  // the default recipe
+    CHECK(quick.net.width_at(4) == 32);
+    CHECK(quick.net.width_at(32) == 8);
+    CHECK(quick.net.latent == 64);
+    CHECK(quick.schedule.images == 60000);
     CHECK_THROWS_WITH(preset_config("huge"), Catch::Contains("unknown preset"));
 }
 
