@@ -43,7 +43,7 @@ std::int64_t parse_count(const std::string& text) {
 struct TrainArgs {
     std::string data, out, resume, preset = "quick", images, fade, stable, split = "train";
     std::string checkpoint_every, sample_every, log_every, augment, encoder_images;
-    double encoder_feature_weight = -1;
+    std::string encoder_feature_weight;
     std::vector<std::string> normal, contaminate_with;
     double contamination = 0, learning_rate = 0;
     int size = 32, channels = 3, batch = -1, threads = 0, fmap_base = 0, fmap_max = 0, latent = 0;
@@ -102,8 +102,8 @@ void add_train(CLI::App& app, TrainArgs& a) {
     t->add_option("--sample-every", a.sample_every, "Images between sample grids");
     t->add_option("--log-every", a.log_every, "Images between log lines");
     t->add_option("--augment", a.augment,
-                  "Real images as the critic sees them: none, or dihedral (random flips and quarter turns, for data "
-                  "without a preferred orientation such as cells)")
+                  "Real training images as the networks see them: none, or dihedral (random flips and quarter turns, "
+                  "for data without a preferred orientation such as cells)")
         ->check(CLI::IsMember({"none", "dihedral"}));
     t->add_option("--encoder-images", a.encoder_images,
                   "After --images, train E alone on the real training images for this many images, G and D frozen "
@@ -140,8 +140,17 @@ train::TrainConfig config_from(const TrainArgs& a) {
     if (!a.sample_every.empty()) c.schedule.sample_every = parse_count(a.sample_every);
     if (!a.log_every.empty()) c.schedule.log_every = parse_count(a.log_every);
     if (!a.augment.empty()) c.schedule.augment = a.augment;
-    if (!a.encoder_images.empty()) c.schedule.encoder_images = a.encoder_images == "0" ? 0 : parse_count(a.encoder_images);
-    if (a.encoder_feature_weight >= 0) c.schedule.encoder_feature_weight = a.encoder_feature_weight;
+    if (!a.encoder_images.empty())
+        c.schedule.encoder_images = a.encoder_images.find_first_not_of('0') == std::string::npos  // "0": none
+                                        ? 0
+                                        : parse_count(a.encoder_images);
+    if (!a.encoder_feature_weight.empty()) {
+        try {
+            c.schedule.encoder_feature_weight = std::stod(a.encoder_feature_weight);
+        } catch (const std::exception&) {
+            throw Error("--encoder-feature-weight: \"" + a.encoder_feature_weight + "\" is not a number");
+        }
+    }
     return c;
 }
 
@@ -284,6 +293,7 @@ int main(int argc, char** argv) {
             study_options.commit = STRATUM_BUILD_COMMIT;
             const int done = train::run_study(study_options);
             std::cerr << "stratum study: " << done << " cells finished\n";
+            if (train::stop_requested()) return 130;  // stopped by a signal: not done, run it again
         }
     } catch (const Error& e) {
         std::cerr << "stratum: " << e.what() << "\n";

@@ -162,7 +162,8 @@ int run_score(const ScoreOptions& o) {
         for (const Row& r : rows) {
             std::vector<std::string> fields{r.file, r.error.empty() ? csv_number(r.score.norm) : "",
                                             r.error.empty() ? csv_number(r.score.score) : "", verdict(r), r.label, r.error};
-            for (std::size_t k = 0; k < card.extra_scores.size(); ++k) fields.push_back(r.error.empty() ? csv_number(r.score.raw[k + 1]) : "");
+            for (std::size_t k = 0; k < card.extra_scores.size(); ++k)
+                fields.push_back(r.error.empty() && k + 1 < r.score.raw.size() ? csv_number(r.score.raw[k + 1]) : "");
             csv.row(fields);
         }
         std::cerr << "stratum score: score = the " << spec.name << " score, calibrated (" << spec.description << ")\n";

@@ -161,12 +161,16 @@ void parse_neighbours(const json& nb, const std::string& path, ExtraScore& x) {
         if (!(v > 0)) fail(path + ".scale", "every value must be positive");
     const json& points = field(nb, path, "points");
     if (!points.is_array()) fail(path + ".points", "expected an array of rows");
-    if (points.size() > 100000) fail(path + ".points", "at most 100000 rows");
+    if (points.size() * d > 4000000) fail(path + ".points", "at most 4,000,000 values in all (rows x features)");
     b.points.reserve(points.size() * d);
     for (std::size_t i = 0; i < points.size(); ++i) {
         const std::string row = path + ".points[" + std::to_string(i) + "]";
         if (!points[i].is_array() || points[i].size() != d) fail(row, "expected " + std::to_string(d) + " numbers");
-        for (std::size_t j = 0; j < d; ++j) b.points.push_back(static_cast<float>(number_of(points[i][j], row)));
+        for (std::size_t j = 0; j < d; ++j) {
+            const double v = number_of(points[i][j], row);
+            if (std::fabs(v) > 1e30) fail(row, "values must lie within +-1e30 (they are stored as float32)");
+            b.points.push_back(static_cast<float>(v));
+        }
     }
     b.k = static_cast<int>(integer_at(nb, path, "k", 1, 1000));
     if (points.size() <= static_cast<std::size_t>(b.k))

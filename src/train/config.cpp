@@ -215,6 +215,14 @@ void validate(const TrainConfig& c) {
         bad("checkpoint, sample and log intervals must be positive");
     if (c.schedule.augment != "none" && c.schedule.augment != "dihedral") bad("--augment must be none or dihedral");
     if (c.schedule.encoder_images < 0) bad("--encoder-images must be 0 or positive");
+    if (c.schedule.encoder_images > 0 && c.schedule.progressive) {
+        // The encoder phase trains E against the final G: the GAN must have grown to full size first.
+        TrainConfig gan = c;
+        gan.schedule.encoder_images = 0;
+        const Phase end = phase_at(gan, c.schedule.images - 1);
+        if (end.stage != c.net.stages() || end.alpha < 1.0)
+            bad("--encoder-images needs --images long enough to reach the final size, fully faded in");
+    }
     if (!(c.schedule.encoder_feature_weight >= 0) || !std::isfinite(c.schedule.encoder_feature_weight))
         bad("--encoder-feature-weight must be 0 or positive");
     if (c.threads < 0) bad("--threads must be 0 (all cores) or positive");

@@ -39,8 +39,9 @@ struct ScheduleConfig {
     std::int64_t checkpoint_every = 20000;  // images between checkpoints
     std::int64_t sample_every = 50000;      // images between sample grids
     std::int64_t log_every = 2000;          // images between log lines
-    // Real images as the critic sees them: "none", or "dihedral" (each image flipped and turned by a
-    // multiple of 90 degrees at random: for data without a preferred orientation, such as cells).
+    // Real training images as the networks see them (the critic, and E in the encoder phase): "none", or
+    // "dihedral" (each image flipped and turned by a multiple of 90 degrees at random: for data without a
+    // preferred orientation, such as cells).
     std::string augment = "none";
     // After the GAN's `images`, this many images of an encoder-only phase on the real training images
     // (Schlegl et al., f-AnoGAN, Medical Image Analysis 2019, "izi_f"): G_ema and D frozen, E trained to

@@ -238,6 +238,8 @@ EvalResult evaluate_run(const EvalOptions& o) {
     // Distance scores: a Gaussian or the nearest neighbours of the training sample (contamination
     // included), in a feature set. "colour" is the product's score, through the same functions as export.
     auto knn_set = [&](const torch::Tensor& train, const torch::Tensor& test) {
+        if (train.size(0) <= kColourNeighbours)  // too few training images for a bank: no value
+            return std::vector<double>(static_cast<std::size_t>(test.size(0)), NAN);
         std::vector<std::int64_t> chosen;
         return colour_scores(colour_bank(train, config.seed ^ 0x434F4C52ull, chosen), test, {});
     };

@@ -32,7 +32,8 @@ NetConfig net_from_card(const ModelCard& card) {
 
 // The extra scores this build computes natively: the card must list the first of them, in score_heads.h's
 // order (cards made before the colour score list feature and reconstruction only).
-void check_extra_scores(const ModelCard& card) {
+// A neighbour-bank score must read as many features as the critic gives: 2 per first-layer channel.
+void check_extra_scores(const ModelCard& card, const NetConfig& net) {
     const auto& known = extra_score_infos();
     bool same = card.extra_scores.size() <= known.size();
     for (std::size_t k = 0; same && k < card.extra_scores.size(); ++k)
@@ -40,6 +41,11 @@ void check_extra_scores(const ModelCard& card) {
                card.extra_scores[k].has_neighbours == known[k].neighbours;
     if (!same)
         throw Error("the card lists extra scores this build cannot compute natively (it knows feature, reconstruction, colour)");
+    const std::size_t colour_width = 2 * static_cast<std::size_t>(net.width_at(net.resolution));
+    for (const ExtraScore& x : card.extra_scores)
+        if (x.has_neighbours && x.neighbours.dims() != colour_width)
+            throw Error("model card: extra_scores: the " + x.name + " score's bank has " + std::to_string(x.neighbours.dims()) +
+                        " features, the networks give " + std::to_string(colour_width) + ": the card is not this graph's");
 }
 
 // Holds the trained networks as the trainer does (Models): a run's checkpoint loads straight into
@@ -48,7 +54,7 @@ class TorchEncoder : public NativeEncoder {
 public:
     TorchEncoder(ModelCard card, const std::string& device, int threads)
         : card_(std::move(card)), device_(pick_device(device)), models_(net_from_card(card_)) {
-        check_extra_scores(card_);
+        check_extra_scores(card_, models_.e->net);
         if (threads > 0) torch::set_num_threads(threads);
     }
     const ModelCard& card() const override { return card_; }

@@ -180,7 +180,9 @@ std::string write_report(const ReportOptions& o) {
             std::vector<bool> labels = f.at("samples").at("anomalous").get<std::vector<bool>>();
             std::ostringstream roc;
             const auto& all = f.at("samples").at("scores");
-            for (std::size_t k = 0; k < kScores.size(); ++k) {
+            // Evaluations keep their scores in kScores order; older ones stop after the first seven.
+            const std::size_t scored = std::min(kScores.size(), all.size());
+            for (std::size_t k = 0; k < scored; ++k) {
                 const std::vector<double> v = all.at(k).get<std::vector<double>>();
                 for (const RocPoint& p : roc_curve(v, labels)) roc << p.fpr << "\t" << p.tpr << "\n";
                 roc << "\n\n";  // gnuplot data blocks, one per score
@@ -193,7 +195,7 @@ std::string write_report(const ReportOptions& o) {
                << "plot '" << stem << "_norm_hist.tsv' using 1:2 with boxes title 'normal', '' using 1:3 with boxes title 'anomalous'\n"
                << "set output '" << stem << "_roc.png'\nset title '" << c.at("cell").get<std::string>() << ": ROC curves'\n"
                << "set xlabel 'false positive rate'\nset ylabel 'true positive rate'\nset key outside right\nset size ratio -1\nplot ";
-            for (std::size_t k = 0; k < kScores.size(); ++k)
+            for (std::size_t k = 0; k < scored; ++k)
                 gp << (k ? ", " : "") << "'" << stem << "_roc.tsv' index " << k << " with lines lw 2 title '" << kScores[k] << "'";
             gp << ", x with lines dt 2 lc 'grey' notitle\n";
             write_file_atomic(stem + "_plots.gp", gp.str());

@@ -70,6 +70,9 @@ StudySpec parse_study_spec(const std::string& text) {
         width.augment = get_or<std::string>(w, "augment", "none");
         width.encoder_images = get_or<std::int64_t>(w, "encoder_images", 0);
         if (width.encoder_images < 0 || width.size < 0) throw Error("study spec: widths: size and encoder_images must not be negative");
+        if (width.size != 0 && (width.size < 4 || (width.size & (width.size - 1)) != 0))
+            throw Error("study spec: widths: size must be a power of two from 4");
+        if (width.augment != "none" && width.augment != "dihedral") throw Error("study spec: widths: augment must be none or dihedral");
         s.widths.push_back(width);
     }
     if (s.widths.empty()) throw Error("study spec: widths: at least one");
@@ -115,6 +118,7 @@ int run_study(const StudyOptions& o) {
     for (std::size_t i = 0; i < cells.size(); ++i) {
         const StudyCell& c = cells[i];
         if (!o.only.empty() && c.id.find(o.only) == std::string::npos) continue;
+        if (stop_requested()) return finished;
         const std::string dir = cell_dir(out, c), result = dir + "/result.json";
         if (fs::exists(result)) {
             ++finished;
@@ -154,7 +158,7 @@ int run_study(const StudyOptions& o) {
             const std::string point = dir + "/eval_" + std::to_string(target) + ".json";
             if (!fs::exists(point)) {
                 train(config, run_dir, fs::exists(run_dir + "/config.json"), target);
-                if (stop_requested()) {  // Ctrl+C or SIGTERM: the run wrote its checkpoint; so does the study stop
+                if (stop_requested()) {  // Ctrl+C or SIGTERM: the run wrote its checkpoint; the study stops too
                     std::cerr << "stratum study: stopped; run the same command again to continue\n";
                     return finished;
                 }

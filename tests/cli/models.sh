@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `stratum score` refuses bad models before it reads an image: a file that is not ONNX, a graph its
 # card does not describe, a graph whose input differs from its card, a card with a missing or wrong
-# field, a missing card, an encoder that outputs NaN. Each gives its reason, exits 2 and writes nothing.
+# field, a missing card, an encoder that outputs NaN, a colour bank of another size than the graph's
+# features. Each gives its reason, exits 2 and writes nothing.
 # Usage: models.sh STRATUM ALTER_MODEL GOOD_MODEL.onnx IMAGE WORK
 set -euo pipefail
 stratum=$1 alter=$2 good=$3 image=$4 work=$5
@@ -20,6 +21,11 @@ sed 's/"channels": [0-9]*/"channels": "three"/' "$card" >"$work/card-wrong-type/
 mkdir "$work/card-not-json" && cp "$good" "$work/card-not-json/m.onnx" && head -c 200 "$card" >"$work/card-not-json/m.json"
 mkdir "$work/input-size" && "$alter" input-size "$good" "$work/input-size/m.onnx" 64
 mkdir "$work/nan" && "$alter" nan "$good" "$work/nan/m.onnx"
+mkdir "$work/bank-size" && cp "$good" "$work/bank-size/m.onnx"
+node -e 'const fs = require("fs"); const c = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+  const b = c.extra_scores.find((x) => x.neighbours).neighbours;
+  b.center.pop(); b.scale.pop(); b.points.forEach((p) => p.pop());
+  fs.writeFileSync(process.argv[2], JSON.stringify(c));' "$card" "$work/bank-size/m.json"
 
 expect() {  # expect CASE TEXT
   local status=0
@@ -37,6 +43,7 @@ expect card-wrong-type "channels"
 expect card-not-json "not valid JSON"
 expect input-size "the graph takes other images than its card says"
 expect nan "NaN or infinite latents"
+expect bank-size "the colour score's bank has 15 features, the networks give 16"
 # The good model still scores the same image (the checks refuse defects, not models).
 "$stratum" score "$good" "$image" --csv "$work/good.csv" 2>/dev/null
 echo "PASS"

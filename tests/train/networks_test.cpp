@@ -200,6 +200,7 @@ TEST_CASE("the encoder step on real images (f-AnoGAN izi_f) moves E alone and lo
     real_encoder_step(m, o, real, top, 0.5, l);
     CHECK(l.e == Approx(expected).epsilon(1e-5));
     CHECK(m.d->trunk->mbstd_group == 4);  // the critic's training setting is restored
+    for (const torch::Tensor& p : m.d->parameters()) CHECK(p.requires_grad());  // and its weights train again
     CHECK(identical(*m.g, g0));
     CHECK(identical(*m.d, d0));
     CHECK(identical(*m.g_ema, ema0));

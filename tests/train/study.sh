@@ -63,6 +63,8 @@ for _ in $(seq 100); do grep -q "img/s" "$work/long.log" && break; sleep 0.2; do
 kill -TERM $pid
 for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.2; done
 if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo "FAIL: the study went on after SIGTERM"; cat "$work/long.log"; exit 1; fi
+status=0; wait $pid || status=$?
+[ $status = 130 ] || { echo "FAIL: a stopped study exits $status, not 130"; exit 1; }
 grep -q "stratum study: stopped" "$work/long.log" || { echo "FAIL: no stop message"; cat "$work/long.log"; exit 1; }
 [ "$(grep -c '=== study' "$work/long.log")" = 1 ] || { echo "FAIL: a second cell started after SIGTERM"; exit 1; }
 [ -f "$work/long/cells/c0_p0.00_s1_w8/run/checkpoint.pt" ] || { echo "FAIL: no checkpoint after SIGTERM"; exit 1; }

@@ -1,5 +1,6 @@
 // Torch-free parts of the trainer: configuration, schedule, data listing and contamination.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
@@ -53,6 +54,53 @@ TEST_CASE("widths follow min(fmap_base / 2^s, fmap_max)", "[train_io]") {
     CHECK(quick.net.latent == 64);
     CHECK(quick.schedule.images == 60000);
     CHECK_THROWS_WITH(preset_config("huge"), Catch::Contains("unknown preset"));
+}
+
+TEST_CASE("the encoder phase follows the GAN's images with a phase index of its own", "[train_io]") {
+    TrainConfig c = preset_config("quick");
+    c.data.path = "/data";
+    c.schedule.images = 1000;
+    c.schedule.encoder_images = 500;
+    CHECK(c.schedule.total_images() == 1500);
+    CHECK_FALSE(phase_at(c, 999).encoder_only);
+    CHECK(phase_at(c, 999).index == 0);
+    const Phase e = phase_at(c, 1000);
+    CHECK(e.encoder_only);
+    CHECK(e.index == 1);  // a new index: the trainer starts fresh optimiser state there
+    CHECK(e.resolution() == 32);
+    CHECK(e.alpha == 1.0);
+    c.schedule.encoder_images = 0;
+    CHECK_FALSE(phase_at(c, 5000).encoder_only);  // without the phase the last one lasts to the end
+    // Progressive: the encoder phase comes after the last resolution's index.
+    TrainConfig p = preset_config("paper");
+    p.data.path = "/data";
+    p.net.resolution = 16;
+    p.schedule.fade_images = 100;
+    p.schedule.stable_images = 200;
+    p.schedule.images = 1000;  // 4x4 stable, 8x8 fade + stable, 16x16 fade + stable: 200 + 300 + 300 = 800
+    p.schedule.encoder_images = 100;
+    CHECK(phase_at(p, 999).index == 2);
+    CHECK(phase_at(p, 1000).index == 3);
+    CHECK_NOTHROW(validate(p));
+    p.schedule.images = 600;  // still fading in 16x16 when the GAN part ends
+    CHECK_THROWS_WITH(validate(p), Catch::Contains("--encoder-images needs --images long enough"));
+    TrainConfig bad = c;
+    bad.schedule.augment = "rotate";
+    CHECK_THROWS_WITH(validate(bad), Catch::Contains("--augment must be none or dihedral"));
+    bad = c;
+    bad.schedule.encoder_feature_weight = -1;
+    CHECK_THROWS_WITH(validate(bad), Catch::Contains("--encoder-feature-weight"));
+    // Configs written before these options existed still read, without them.
+    c.schedule.augment = "dihedral";
+    c.schedule.encoder_images = 48;
+    CHECK(to_json(config_from_json(to_json(c))) == to_json(c));
+    nlohmann::json old = nlohmann::json::parse(to_json(c));
+    old["schedule"].erase("augment");
+    old["schedule"].erase("encoder_images");
+    old["schedule"].erase("encoder_feature_weight");
+    const TrainConfig back = config_from_json(old.dump());
+    CHECK(back.schedule.augment == "none");
+    CHECK(back.schedule.encoder_images == 0);
 }
 
 TEST_CASE("progressive schedule: stable 4x4, then fade and stable per resolution", "[train_io]") {
