@@ -229,7 +229,8 @@ int main(int argc, char** argv) {
     ev->add_option("--out", eval_out, "Write the results as JSON here (default: print a summary only)");
     ev->add_flag("--feature-probe", eval_options.feature_probe,
                  "Also print the AUROC of a Gaussian and of a 5-nn distance in every feature set (each critic and\n"
-                 "encoder resolution, pooled; the latent; pixel colour statistics): the recipe search's lever table");
+                 "encoder resolution, pooled; the latent; pixel colour statistics), and of the colour score with its\n"
+                 "bank trimmed of its most isolated points: the recipe search's lever tables");
     add_compute_options(ev, eval_options.threads, eval_options.device);
 
     train::StudyOptions study_options;

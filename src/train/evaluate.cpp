@@ -250,6 +250,36 @@ EvalResult evaluate_run(const EvalOptions& o) {
     const std::vector<double> untrained_colour = knn_set(train_scores.sets.at("untrained_colour"), s.sets.at("untrained_colour"));
     const std::vector<double> pixel_colour = knn_set(train_scores.sets.at("pixel_colour"), s.sets.at("pixel_colour"));
     if (o.feature_probe) {
+        // A lever for contamination that was tried and not kept: drop from the colour bank the fraction q
+        // of points farthest (mean distance to their K nearest others) from the rest, then score as usual.
+        std::vector<std::int64_t> chosen;
+        const NeighbourBank full = colour_bank(train_scores.colour, config.seed ^ 0x434F4C52ull, chosen);
+        const std::size_t dims = full.dims();
+        for (int K : {20, 50, 100}) {
+            NeighbourBank wide = full;
+            wide.k = K;
+            std::vector<std::pair<double, std::size_t>> spread;
+            std::vector<float> f(dims);
+            for (std::size_t i = 0; i < full.count(); ++i) {
+                for (std::size_t j = 0; j < dims; ++j)  // back to feature units, as the bank standardises them
+                    f[j] = static_cast<float>(full.points[i * dims + j] * full.scale[j] + full.center[j]);
+                spread.push_back({neighbour_distance(wide, f.data(), static_cast<std::ptrdiff_t>(i)), i});
+            }
+            std::sort(spread.begin(), spread.end());
+            for (double q : {0.05, 0.1, 0.2}) {
+                NeighbourBank trimmed = full;
+                trimmed.points.clear();
+                const std::size_t keep = static_cast<std::size_t>(static_cast<double>(spread.size()) * (1 - q));
+                for (std::size_t r = 0; r < keep; ++r) {
+                    const auto first = full.points.begin() + static_cast<long>(spread[r].second * dims);
+                    trimmed.points.insert(trimmed.points.end(), first, first + static_cast<long>(dims));
+                }
+                std::printf("colour bank trimmed (K %d, q %.2f): AUROC %.4f\n", K, q,
+                            auroc(colour_scores(trimmed, s.colour, {}), labels));
+            }
+        }
+    }
+    if (o.feature_probe) {
         std::cout << "feature probe (AUROC of the distance to the training sample in each feature set):\n";
         for (const auto& [k, test] : s.sets) {
             const torch::Tensor& train = train_scores.sets.at(k);

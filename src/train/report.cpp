@@ -30,7 +30,11 @@ struct Stat {
     int n = 0;
 };
 
-Stat stat_of(const std::vector<double>& v) {
+// Over the finite values only: cells evaluated before a score existed have none for it (NaN).
+Stat stat_of(const std::vector<double>& all) {
+    std::vector<double> v;
+    for (double x : all)
+        if (std::isfinite(x)) v.push_back(x);
     Stat s;
     s.n = static_cast<int>(v.size());
     if (v.empty()) return s;
@@ -42,6 +46,9 @@ Stat stat_of(const std::vector<double>& v) {
     }
     return s;
 }
+
+// A mean for the plots' tables; NaN (which gnuplot leaves out) where no value was measured.
+std::string mean_text(const Stat& s) { return s.n ? std::to_string(s.mean) : "NaN"; }
 
 std::string cell_text(const Stat& s) {
     char b[48];
@@ -117,7 +124,8 @@ std::string write_report(const ReportOptions& o) {
                 for (const std::string& s : kScores) by_p[c.at("contamination").get<double>()][s].push_back(auroc_of(c.at("final"), s));
                 for (const json& point : c.at("curve"))
                     for (const std::string& s : kScores)
-                        by_images[point.at("images").get<long long>() / 1000 * 1000][s].push_back(point.at("auroc").at(s).get<double>());
+                        by_images[point.at("images").get<long long>() / 1000 * 1000][s].push_back(
+                            point.at("auroc").contains(s) ? point.at("auroc").at(s).get<double>() : NAN);
             }
             std::ostringstream tsv_p, tsv_i;
             tsv_p << "# contamination";
@@ -127,12 +135,12 @@ std::string write_report(const ReportOptions& o) {
             tsv_i << "\n";
             for (const auto& [p, scores] : by_p) {
                 tsv_p << p;
-                for (const std::string& s : kScores) tsv_p << "\t" << stat_of(scores.at(s)).mean;
+                for (const std::string& s : kScores) tsv_p << "\t" << mean_text(stat_of(scores.at(s)));
                 tsv_p << "\n";
             }
             for (const auto& [images, scores] : by_images) {
                 tsv_i << images;
-                for (const std::string& s : kScores) tsv_i << "\t" << stat_of(scores.at(s)).mean;
+                for (const std::string& s : kScores) tsv_i << "\t" << mean_text(stat_of(scores.at(s)));
                 tsv_i << "\n";
             }
             write_file_atomic(stem + "_contamination.tsv", tsv_p.str());
