@@ -73,13 +73,14 @@ async function fetchOk(url) {
 }
 
 // The graph outputs a card names: the latent, then one per extra score (feature, reconstruction...),
-// each with its values per image: 1, or the size of the feature vector a neighbour-bank score reads.
+// each with its values per image: 1, or the size of the feature vector a neighbour-bank or Gaussian
+// score reads (ExtraScore::output_width in the core).
 function outputsOf(card) {
   const scores = card.extra_scores || [];
   return {
     latent: card.output.name,
     extras: scores.map((x) => x.output),
-    widths: scores.map((x) => (x.neighbours ? x.neighbours.center.length : 1)),
+    widths: scores.map((x) => (x.neighbours ? x.neighbours.center.length : x.gaussian ? x.gaussian.mean.length : 1)),
   };
 }
 

@@ -43,7 +43,7 @@ std::int64_t parse_count(const std::string& text) {
 struct TrainArgs {
     std::string data, out, resume, preset = "quick", images, fade, stable, split = "train";
     std::string checkpoint_every, sample_every, log_every, augment, encoder_images;
-    std::string encoder_feature_weight;
+    std::string encoder_feature_weight, rotation_loss;
     std::vector<std::string> normal, contaminate_with;
     double contamination = 0, learning_rate = 0;
     int size = 32, channels = 3, batch = -1, threads = 0, fmap_base = 0, fmap_max = 0, latent = 0;
@@ -110,6 +110,18 @@ void add_train(CLI::App& app, TrainArgs& a) {
                   "(f-AnoGAN's izi_f step); 0 = the paper's E only");
     t->add_option("--encoder-feature-weight", a.encoder_feature_weight,
                   "Weight of the critic-feature residual in that encoder phase (default 1)");
+    t->add_option("--rotation-loss", a.rotation_loss,
+                  "Self-supervised critic (Chen et al. 2019): the critic also predicts the quarter turn of real images, "
+                  "with this weight in its loss (1 in their paper); 0 = none (default). Needs --augment none");
+}
+
+// A weight given as text (validate() checks its range).
+double parse_number(const char* flag, const std::string& text) {
+    try {
+        return std::stod(text);
+    } catch (const std::exception&) {
+        throw Error(std::string(flag) + ": \"" + text + "\" is not a number");
+    }
 }
 
 train::TrainConfig config_from(const TrainArgs& a) {
@@ -144,13 +156,9 @@ train::TrainConfig config_from(const TrainArgs& a) {
         c.schedule.encoder_images = a.encoder_images.find_first_not_of('0') == std::string::npos  // "0": none
                                         ? 0
                                         : parse_count(a.encoder_images);
-    if (!a.encoder_feature_weight.empty()) {
-        try {
-            c.schedule.encoder_feature_weight = std::stod(a.encoder_feature_weight);
-        } catch (const std::exception&) {
-            throw Error("--encoder-feature-weight: \"" + a.encoder_feature_weight + "\" is not a number");
-        }
-    }
+    if (!a.encoder_feature_weight.empty())
+        c.schedule.encoder_feature_weight = parse_number("--encoder-feature-weight", a.encoder_feature_weight);
+    if (!a.rotation_loss.empty()) c.schedule.rotation_weight = parse_number("--rotation-loss", a.rotation_loss);
     return c;
 }
 
@@ -181,9 +189,10 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"higher", "lower", "two_sided"}));
     ex->add_flag("--encoder-only", export_options.encoder_only, "Export E alone: the latent norm is the only score");
     ex->add_option("--default-score", export_options.default_score,
-                   "The score that drives the verdict by default: colour, feature, reconstruction or norm")
+                   "The score that drives the verdict by default: colour (blood cells: docs/RESULTS.md), "
+                   "encoder_gaussian (natural images), feature, reconstruction or norm")
         ->capture_default_str()
-        ->check(CLI::IsMember({"colour", "feature", "reconstruction", "norm"}));
+        ->check(CLI::IsMember(train::exportable_score_names()));
     ex->add_option("--quantile", export_options.threshold_quantile, "Default threshold: this training quantile")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 1.0));
@@ -217,8 +226,9 @@ int main(int argc, char** argv) {
                "  colour (5-nn distance in the critic's first-layer colour features, the default score), feature_max\n"
                "  (the largest 4x4 position of feature), critic_gaussian / critic_knn / encoder_gaussian (distances in\n"
                "  pooled multi-resolution features), the yardsticks untrained_colour (colour with the critic as\n"
-               "  training started) and pixel_colour, and the non-deep baselines pca_pixels and brightness; plus the\n"
-               "  Spearman correlation of the norm with brightness within normal test images.");
+               "  training started) and pixel_colour, and the non-deep baselines pca_pixels and brightness; for runs\n"
+               "  trained with --rotation-loss also rotation (the critic's cross-entropy over the 4 quarter turns);\n"
+               "  plus the Spearman correlation of the norm with brightness within normal test images.");
     ev->add_option("run", eval_options.run_dir, "Run folder")->required();
     ev->add_option("--data", eval_options.test_path, "Test folder (class subfolders) or idx folder")->required();
     ev->add_option("--split", eval_options.split, "For idx folders: t10k or train")->capture_default_str();

@@ -1,6 +1,9 @@
 #include "model_card.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "error.h"
@@ -178,12 +181,66 @@ void parse_neighbours(const json& nb, const std::string& path, ExtraScore& x) {
     x.has_neighbours = true;
 }
 
+// A float as the double with the fewest decimal digits (at most 9) that reads back as the same float,
+// so that the card stores it in about 10 characters instead of 17 and parsing returns it exactly.
+double shortest_for_float(float v) {
+    char text[32];
+    for (int digits = 6; digits < 9; ++digits) {
+        std::snprintf(text, sizeof text, "%.*g", digits, static_cast<double>(v));
+        if (static_cast<float>(std::strtod(text, nullptr)) == v) return std::strtod(text, nullptr);
+    }
+    std::snprintf(text, sizeof text, "%.9g", static_cast<double>(v));
+    return std::strtod(text, nullptr);
+}
+
 json neighbours_json(const NeighbourBank& b) {
     json points = json::array();
-    for (std::size_t i = 0; i < b.count(); ++i)
-        points.push_back(std::vector<float>(b.points.begin() + static_cast<long>(i * b.dims()),
-                                            b.points.begin() + static_cast<long>((i + 1) * b.dims())));
+    for (std::size_t i = 0; i < b.count(); ++i) {
+        json row = json::array();
+        for (std::size_t j = 0; j < b.dims(); ++j) row.push_back(shortest_for_float(b.points[i * b.dims() + j]));
+        points.push_back(std::move(row));
+    }
     return {{"k", b.k}, {"center", b.center}, {"scale", b.scale}, {"points", points}};
+}
+
+// A Gaussian: mean (D values) and precision (D rows of D values, symmetric).
+void parse_gaussian(const json& gj, const std::string& path, ExtraScore& x) {
+    if (!gj.is_object()) fail(path, "expected an object or null");
+    GaussianModel& g = x.gaussian;
+    g.mean = numbers_at(gj, path, "mean");
+    const std::size_t d = g.mean.size();
+    if (d == 0 || d > 2000) fail(path + ".mean", "needs 1 to 2000 values");
+    const json& rows = field(gj, path, "precision");
+    if (!rows.is_array() || rows.size() != d) fail(path + ".precision", "expected " + std::to_string(d) + " rows");
+    g.precision.reserve(d * d);
+    double largest = 0;
+    for (std::size_t i = 0; i < d; ++i) {
+        const std::string row = path + ".precision[" + std::to_string(i) + "]";
+        if (!rows[i].is_array() || rows[i].size() != d) fail(row, "expected " + std::to_string(d) + " numbers");
+        for (std::size_t j = 0; j < d; ++j) {
+            const double v = number_of(rows[i][j], row);
+            if (std::fabs(v) > 1e30) fail(row, "values must lie within +-1e30");
+            largest = std::max(largest, std::fabs(v));
+            g.precision.push_back(v);
+        }
+    }
+    for (std::size_t i = 0; i < d; ++i) {
+        if (!(g.precision[i * d + i] > 0)) fail(path + ".precision", "its diagonal must be positive");
+        for (std::size_t j = 0; j < i; ++j)
+            if (std::fabs(g.precision[i * d + j] - g.precision[j * d + i]) > 1e-9 * largest)
+                fail(path + ".precision", "must be symmetric (rows " + std::to_string(j) + " and " + std::to_string(i) + " differ)");
+    }
+    for (double v : g.mean)
+        if (std::fabs(v) > 1e30) fail(path + ".mean", "values must lie within +-1e30");
+    x.has_gaussian = true;
+}
+
+json gaussian_json(const GaussianModel& g) {
+    json rows = json::array();
+    for (std::size_t i = 0; i < g.dims(); ++i)
+        rows.push_back(std::vector<double>(g.precision.begin() + static_cast<long>(i * g.dims()),
+                                           g.precision.begin() + static_cast<long>((i + 1) * g.dims())));
+    return {{"mean", g.mean}, {"precision", rows}};
 }
 
 // Optional: scores the graph computes beside the latent, and which score is the default.
@@ -208,6 +265,11 @@ void parse_extra_scores(const json& root, ModelCard& card) {
             parse_calibration_object(object_at(e, path, "calibration"), path + ".calibration", x.calibration, x.threshold);
             const auto nb = e.find("neighbours");
             if (nb != e.end() && !nb->is_null()) parse_neighbours(*nb, path + ".neighbours", x);
+            const auto ga = e.find("gaussian");
+            if (ga != e.end() && !ga->is_null()) {
+                if (x.has_neighbours) fail(path + ".gaussian", "a score reads a neighbour bank or a Gaussian, not both");
+                parse_gaussian(*ga, path + ".gaussian", x);
+            }
             card.extra_scores.push_back(std::move(x));
         }
     }
@@ -270,6 +332,15 @@ void parse_training(const json& root, ModelCard& card) {
     f.seed = integer_at(t, "training", "seed", 0, 1LL << 53);
     f.preset = string_at(t, "training", "preset");
     f.commit = string_at(t, "training", "commit");
+    if (t.contains("augment")) {
+        f.augment = string_at(t, "training", "augment");
+        if (f.augment != "none" && f.augment != "dihedral") fail("training.augment", "must be none or dihedral");
+    }
+    if (t.contains("encoder_images")) f.encoder_images = integer_at(t, "training", "encoder_images", 0, 1LL << 50);
+    if (t.contains("rotation_weight")) {
+        f.rotation_weight = number_at(t, "training", "rotation_weight");
+        if (f.rotation_weight < 0) fail("training.rotation_weight", "must be 0 or positive");
+    }
 }
 
 void parse_architecture(const json& root, ModelCard& card) {
@@ -346,6 +417,40 @@ int score_index(const ModelCard& card, const std::string& name) {
     throw Error("the model offers no score \"" + name + "\" (it offers: " + names + ")");
 }
 
+// As json::dump(2), except that an array of numbers, or of arrays of numbers, is written one row per
+// line: a card's banks and matrices hold tens of thousands of numbers.
+bool is_numeric_row(const json& j) {
+    return j.is_array() && std::all_of(j.begin(), j.end(), [](const json& v) { return v.is_number(); });
+}
+
+void write_indented(const json& j, int depth, std::string& out) {
+    const std::string pad(static_cast<std::size_t>(2 * (depth + 1)), ' '), close(static_cast<std::size_t>(2 * depth), ' ');
+    if (j.is_object() && !j.empty()) {
+        out += "{\n";
+        std::size_t i = 0;
+        for (auto it = j.begin(); it != j.end(); ++it, ++i) {
+            out += pad + json(it.key()).dump() + ": ";
+            write_indented(it.value(), depth + 1, out);
+            out += i + 1 < j.size() ? ",\n" : "\n";
+        }
+        out += close + "}";
+    } else if (j.is_array() && !j.empty() && !is_numeric_row(j)) {
+        const bool rows = std::all_of(j.begin(), j.end(), is_numeric_row);
+        out += "[\n";
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            out += pad;
+            if (rows)
+                out += j[i].dump();
+            else
+                write_indented(j[i], depth + 1, out);
+            out += i + 1 < j.size() ? ",\n" : "\n";
+        }
+        out += close + "]";
+    } else {
+        out += j.dump();
+    }
+}
+
 std::string write_model_card(const ModelCard& card) {
     json root;
     root["format"] = kFormat;
@@ -384,7 +489,9 @@ std::string write_model_card(const ModelCard& card) {
     root["training"] = {{"dataset", f.dataset},       {"normal_classes", f.normal_classes},
                         {"anomaly_classes", f.anomaly_classes}, {"contamination", f.contamination},
                         {"images_seen", f.images_seen}, {"seed", f.seed},
-                        {"preset", f.preset},         {"commit", f.commit}};
+                        {"preset", f.preset},         {"commit", f.commit},
+                        {"augment", f.augment},       {"encoder_images", f.encoder_images},
+                        {"rotation_weight", f.rotation_weight}};
     if (card.architecture.present)
         root["architecture"] = {{"family", "progan"},
                                 {"fmap_base", card.architecture.fmap_base},
@@ -398,10 +505,13 @@ std::string write_model_card(const ModelCard& card) {
                          {"description", x.description},
                          {"direction", direction_name(x.direction)},
                          {"calibration", calibration_json(x.calibration, x.threshold)},
-                         {"neighbours", x.has_neighbours ? neighbours_json(x.neighbours) : json(nullptr)}});
+                         {"neighbours", x.has_neighbours ? neighbours_json(x.neighbours) : json(nullptr)},
+                         {"gaussian", x.has_gaussian ? gaussian_json(x.gaussian) : json(nullptr)}});
     root["extra_scores"] = extra;
     root["default_score"] = card.default_score;
-    return root.dump(2) + "\n";
+    std::string out;
+    write_indented(root, 0, out);
+    return out + "\n";
 }
 
 }  // namespace stratum

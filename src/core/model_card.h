@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "gaussian.h"
 #include "neighbours.h"
 #include "preprocess.h"
 #include "project.h"
@@ -31,6 +32,10 @@ struct TrainingFacts {
     long long seed = 0;
     std::string preset;
     std::string commit;
+    // Training options beyond the preset (ScheduleConfig); cards made before them read the defaults.
+    std::string augment = "none";    // "none" or "dihedral" (random flips and quarter turns)
+    long long encoder_images = 0;    // images of the f-AnoGAN encoder phase after the GAN (0 = none)
+    double rotation_weight = 0.0;    // the critic's self-supervised rotation loss weight (0 = none)
 };
 
 // The encoder's widths, so that native tools can rebuild its modules from the ONNX weights.
@@ -45,7 +50,8 @@ struct Architecture {
 // (for example the critic-feature distance of the image to its reconstruction G(E(x))). Calibrated
 // like the norm, against the same training images.
 // A score may instead read a feature vector per image ([N, D] at `output`): its raw value is then the
-// distance to the nearest training images in `neighbours` (neighbours.h), computed by the core.
+// distance to the nearest training images in `neighbours` (neighbours.h), or the Mahalanobis distance
+// to the training images' Gaussian in `gaussian` (gaussian.h), computed by the core.
 struct ExtraScore {
     std::string name;         // "feature", "reconstruction", ...: unique, never "norm"
     std::string output;       // the graph output: one value per image, or D with a neighbour bank
@@ -55,8 +61,12 @@ struct ExtraScore {
     ThresholdChoice threshold;
     bool has_neighbours = false;
     NeighbourBank neighbours;
-    // Values the graph gives per image for this score: D with a neighbour bank, else 1.
-    std::size_t output_width() const { return has_neighbours ? neighbours.dims() : 1; }
+    bool has_gaussian = false;  // never with a neighbour bank
+    GaussianModel gaussian;
+    // Values the graph gives per image for this score: D with a neighbour bank or a Gaussian, else 1.
+    std::size_t output_width() const {
+        return has_neighbours ? neighbours.dims() : has_gaussian ? gaussian.dims() : 1;
+    }
 };
 
 struct ModelCard {

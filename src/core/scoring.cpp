@@ -40,6 +40,9 @@ LatentScore score_outputs(const float* latent, std::size_t size, const std::vect
         if (x.has_neighbours) {
             features.assign(extras.begin() + static_cast<long>(at), extras.begin() + static_cast<long>(at + width));
             s.raw.push_back(neighbour_distance(x.neighbours, features.data()));
+        } else if (x.has_gaussian) {
+            features.assign(extras.begin() + static_cast<long>(at), extras.begin() + static_cast<long>(at + width));
+            s.raw.push_back(mahalanobis_distance(x.gaussian, features.data()));
         } else {
             s.raw.push_back(extras[at]);
         }

@@ -21,7 +21,7 @@ struct LatentScore {
 LatentScore score_latent(const float* latent, std::size_t size, const ModelCard& card, double threshold);
 
 // The latent and the graph's extra outputs for this image, in card order: one value per extra score,
-// or D for a score with a neighbour bank (extra_outputs_width(card) in all; fewer, whole scores only,
+// or D for a score with a neighbour bank or a Gaussian (extra_outputs_width(card) in all; fewer, whole scores only,
 // when the front-end fetched a prefix). `chosen` indexes card_scores(card). Throws as above, also for
 // a non-finite extra value.
 LatentScore score_outputs(const float* latent, std::size_t size, const std::vector<double>& extras,

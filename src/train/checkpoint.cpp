@@ -87,6 +87,10 @@ void save_checkpoint(const std::string& path, Models& m, Optimizers& o, const Ch
     write_optimizer(archive, "opt_g", *o.g);
     write_optimizer(archive, "opt_d", *o.d);
     write_optimizer(archive, "opt_e", *o.e);
+    if (m.rotation) {
+        write_module(archive, "rotation", *m.rotation);
+        write_optimizer(archive, "opt_rotation", *o.rotation);
+    }
     archive.write("images_seen", torch::tensor(state.images_seen, torch::kInt64));
     archive.write("phase_index", torch::tensor(static_cast<std::int64_t>(state.phase_index), torch::kInt64));
     // Written to .tmp and synced; its SHA-256 goes to checkpoint.sha256.next; then both are renamed
@@ -118,6 +122,7 @@ CheckpointState load_checkpoint(const std::string& path, Models& m, Optimizers* 
         read_module("g_ema", *m.g_ema);
         read_module("d", *m.d);
         read_module("e", *m.e);
+        if (m.rotation) read_module("rotation", *m.rotation);  // a run made with --rotation-loss
         if (o) {
             auto read_optimizer = [&](const char* key, torch::optim::Adam& optimizer) {
                 torch::serialize::InputArchive sub;
@@ -127,6 +132,7 @@ CheckpointState load_checkpoint(const std::string& path, Models& m, Optimizers* 
             read_optimizer("opt_g", *o->g);
             read_optimizer("opt_d", *o->d);
             read_optimizer("opt_e", *o->e);
+            if (o->rotation) read_optimizer("opt_rotation", *o->rotation);
         }
         torch::Tensor images, phase;
         archive.read("images_seen", images);

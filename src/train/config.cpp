@@ -121,7 +121,8 @@ std::string to_json(const TrainConfig& c) {
                       {"ema_beta", c.schedule.ema_beta}, {"checkpoint_every", c.schedule.checkpoint_every},
                       {"sample_every", c.schedule.sample_every}, {"log_every", c.schedule.log_every},
                       {"augment", c.schedule.augment}, {"encoder_images", c.schedule.encoder_images},
-                      {"encoder_feature_weight", c.schedule.encoder_feature_weight}}},
+                      {"encoder_feature_weight", c.schedule.encoder_feature_weight},
+                      {"rotation_weight", c.schedule.rotation_weight}}},
         {"seed", c.seed},
         {"threads", c.threads},
         {"device", c.device},
@@ -183,6 +184,7 @@ TrainConfig config_from_json(const std::string& text) {
     if (s.contains("encoder_images")) read(s, "schedule.", "encoder_images", c.schedule.encoder_images);
     if (s.contains("encoder_feature_weight"))
         read(s, "schedule.", "encoder_feature_weight", c.schedule.encoder_feature_weight);
+    if (s.contains("rotation_weight")) read(s, "schedule.", "rotation_weight", c.schedule.rotation_weight);
     read(j, "", "seed", c.seed);
     read(j, "", "threads", c.threads);
     read(j, "", "device", c.device);
@@ -225,6 +227,11 @@ void validate(const TrainConfig& c) {
     }
     if (!(c.schedule.encoder_feature_weight >= 0) || !std::isfinite(c.schedule.encoder_feature_weight))
         bad("--encoder-feature-weight must be 0 or positive");
+    if (!(c.schedule.rotation_weight >= 0) || !std::isfinite(c.schedule.rotation_weight))
+        bad("--rotation-loss must be 0 or positive");
+    if (c.schedule.rotation_weight > 0 && c.schedule.augment != "none")
+        bad("--rotation-loss needs --augment none: dihedral augmentation already turns the training images by the "
+            "quarter turns the critic would learn to predict");
     if (c.threads < 0) bad("--threads must be 0 (all cores) or positive");
     if (c.device != "auto" && c.device != "cpu" && c.device != "cuda") bad("--device must be auto, cpu or cuda");
 }

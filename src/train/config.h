@@ -49,6 +49,11 @@ struct ScheduleConfig {
     // f = the critic trunk's 4x4 features. 0 = the paper's E only (trained on G(z), never on real images).
     std::int64_t encoder_images = 0;
     double encoder_feature_weight = 1.0;
+    // Self-supervised rotation loss in the critic (Chen et al., CVPR 2019): > 0 gives the critic a head
+    // that predicts the quarter turn of real images, with this weight in its loss (their beta; G's term
+    // is 0.2 of it). 0 = none (the paper's GAN). Needs augment "none": dihedral augmentation already
+    // turns the training images.
+    double rotation_weight = 0.0;
     std::int64_t total_images() const { return images + encoder_images; }
 };
 

@@ -163,6 +163,12 @@ public:
         return out;
     }
 
+    // [N, A], [N, B], ... -> [N, A + B + ...].
+    std::string concat(const std::vector<std::string>& parts, const std::string& out) {
+        onnx_graph::set_int(onnx_graph::add_node(g_, "Concat", parts, {out}), "axis", 1);
+        return out;
+    }
+
     // x / sqrt(mean over channels of x^2 + 1e-8); `x` may be [N, C] or [N, C, H, W].
     std::string pixel_norm(const std::string& x, const std::string& at, const std::string& out = "") {
         onnx_graph::add_node(g_, "Mul", {x, x}, {at + ".sq"});
@@ -280,10 +286,13 @@ void load_layers(const ::onnx::ModelProto& model, const std::string& prefix, con
     torch::NoGradGuard no_grad;
     ::onnx::ModelProto model = new_model("stratum_scorer", doc, e->net);
     ::onnx::GraphProto& graph = *model.mutable_graph();
-    const std::int64_t colour_width = 2 * d->trunk->net.width_at(d->trunk->net.resolution);
-    for (const ExtraScoreInfo& info : extra_score_infos())
-        onnx_graph::add_float_io(graph.add_output(), info.output, info.neighbours ? std::vector<std::int64_t>{colour_width}
-                                                                                 : std::vector<std::int64_t>{});
+    const std::vector<std::int64_t> widths = extra_output_widths(e->net);
+    for (std::size_t k = 0; k < extra_score_infos().size(); ++k) {
+        const ExtraScoreInfo& info = extra_score_infos()[k];
+        onnx_graph::add_float_io(graph.add_output(), info.output, info.reader == ScoreReader::Value
+                                                                      ? std::vector<std::int64_t>{}
+                                                                      : std::vector<std::int64_t>{widths[k]});
+    }
     GraphBuilder b(graph);
     const std::vector<Layer> enc = encoder_layers(e), gen = generator_layers(g), trunk = trunk_layers(*d->trunk);
     b.weights("", enc);
@@ -297,6 +306,15 @@ void load_layers(const ::onnx::ModelProto& model, const std::string& prefix, con
     const std::string fr = b.layers("D.", "D(G).", "reconstructed", trunk);
     b.mean_abs_difference(fx, fr, "feature");
     b.mean_and_spread("D(x)." + trunk.front().name + ".act", "colour_features");
+    // encoder_features: mean and spread of each activation of E's trunk (TrunkImpl::activations): after
+    // from-RGB, after each halving (the pooled output), and conv4's 4x4 output.
+    std::vector<std::string> levels;
+    for (const Layer& l : trunk_layers(*e->trunk))
+        if (l.name.rfind("from_rgb", 0) == 0 || l.name == "conv4")
+            levels.push_back(b.mean_and_spread(l.name + ".act", "encoder_features." + l.name));
+        else if (l.pool_after)
+            levels.push_back(b.mean_and_spread(l.name + ".pool", "encoder_features." + l.name));
+    b.concat(levels, "encoder_features");
     check(model);
     return model;
 }

@@ -31,6 +31,7 @@ torch::Tensor as_float(const ImageSet& set, std::int64_t begin, std::int64_t end
 // Per-image scores that need the networks, and the feature sets the distance scores start from.
 struct NetScores {
     std::vector<double> norm, reconstruction, feature, feature_max, brightness;
+    std::vector<double> rotation;  // rotation_loss_per_image (steps.h); empty without a rotation head
     torch::Tensor colour;  // colour_features (score_heads.h), [N, D] float64 on the CPU
     // Feature sets for the distance scores and the feature probe, [N, D] float64 on the CPU each:
     // "critic_pooled" (every critic resolution, pooled), "encoder_pooled", "critic_level<l>" and
@@ -70,19 +71,20 @@ NetScores score_with_networks(Models& m, const ImageSet& set, const NetConfig& n
     for (std::int64_t i = 0; i < n; i += batch) {
         const torch::Tensor x = as_float(set, i, std::min(n, i + batch)).to(device);
         const torch::Tensor z = m.e(x, stage, 1.0);
-        const torch::Tensor extra = extra_scores(m.g_ema, m.d, x, z, stage);  // feature, reconstruction, colour
+        const torch::Tensor extra = extra_scores(m.g_ema, m.d, m.e, x, z, stage);  // as the graph gives them
         append_values(s.norm, z.norm(2, 1));
         append_values(s.feature, extra.select(1, 0));
         append_values(s.reconstruction, extra.select(1, 1));
-        colour.push_back(extra.slice(1, 2));
+        colour.push_back(extra_output(extra, net, 2));
         append_values(s.brightness, x.flatten(1).mean(1));
+        if (m.rotation) append_values(s.rotation, rotation_loss_per_image(m, x, stage, 1.0));
         const torch::Tensor xr = m.g_ema(z, stage, 1.0);
         const torch::Tensor f = m.d->features(x, stage, 1.0), fr = m.d->features(xr, stage, 1.0);
         const std::int64_t c4 = net.width_at(4);
         append_values(s.feature_max, (f - fr).abs().view({x.size(0), c4, 16}).mean(1).amax(1));
         const std::vector<torch::Tensor> d_acts = m.d->trunk->activations(x, stage), e_acts = m.e->trunk->activations(x, stage);
         parts["critic_pooled"].push_back(pooled(d_acts));
-        parts["encoder_pooled"].push_back(pooled(e_acts));
+        parts["encoder_pooled"].push_back(extra_output(extra, net, 3));  // the encoder_gaussian score's features
         for (std::size_t l = 0; l < d_acts.size(); ++l) {
             parts["critic_level" + std::to_string(l)].push_back(pooled({d_acts[l]}));
             parts["encoder_level" + std::to_string(l)].push_back(pooled({e_acts[l]}));
@@ -97,26 +99,11 @@ NetScores score_with_networks(Models& m, const ImageSet& set, const NetConfig& n
     return s;
 }
 
-// Mahalanobis distance to a Gaussian fitted on the training features, with the covariance shrunk
-// towards a multiple of the identity by the Ledoit-Wolf rule (Ledoit and Wolf, J. Multivariate
-// Analysis 2004): the features outnumber what 5000 images pin down well.
+// Mahalanobis distance to a Gaussian fitted on the training features (score_heads.h: the shipped
+// encoder_gaussian score's fit and the core's distance).
 std::vector<double> gaussian_distance(const torch::Tensor& train, const torch::Tensor& test) {
-    const torch::Tensor mean = train.mean(0, true);
-    const torch::Tensor x = train - mean;
-    const double n = static_cast<double>(x.size(0)), d = static_cast<double>(x.size(1));
-    const torch::Tensor cov = torch::matmul(x.t(), x) / n;
-    const double mu = cov.trace().item<double>() / d;
-    const torch::Tensor eye = torch::eye(x.size(1), cov.options());
-    const double d2 = (cov - mu * eye).pow(2).sum().item<double>();
-    const double b_bar2 = (x.pow(2).sum(1).pow(2).sum().item<double>() - n * cov.pow(2).sum().item<double>()) / (n * n);
-    const double shrink = d2 > 0 ? std::min(b_bar2, d2) / d2 : 1.0;
-    const torch::Tensor shrunk = shrink * mu * eye + (1.0 - shrink) * cov;
-    const torch::Tensor precision = torch::linalg::inv(shrunk);
-    const torch::Tensor t = test - mean;
-    const torch::Tensor dist = (torch::matmul(t, precision) * t).sum(1).clamp_min(0).sqrt();
-    return std::vector<double>(dist.data_ptr<double>(), dist.data_ptr<double>() + dist.numel());
+    return gaussian_scores(fit_gaussian(train), test);
 }
-
 
 // Non-deep yardstick: squared error of reconstructing the pixels from the top principal components of
 // the training pixels (as many as explain 90 % of the variance, at most 64).
@@ -172,7 +159,7 @@ EvalResult evaluate_run(const EvalOptions& o) {
     const TrainConfig config = config_from_json(read_text_file(run.config()));
     if (o.threads > 0) torch::set_num_threads(o.threads);
     const torch::Device device = pick_device(o.device);
-    Models m(config.net);
+    Models m(config.net, config.schedule.rotation_weight);
     EvalResult result;
     result.images_seen = load_checkpoint(run.checkpoint(), m, nullptr, torch::kCPU).images_seen;
     const Phase phase = phase_at(config, result.images_seen);
@@ -306,14 +293,19 @@ EvalResult evaluate_run(const EvalOptions& o) {
                                       critic_gaussian, labels, bins));
     result.scores.push_back(summarise("critic_knn", "mean distance to the 5 nearest training images in D's pooled multi-resolution features",
                                       critic_knn, labels, bins));
-    result.scores.push_back(summarise("encoder_gaussian",
-                                      "Mahalanobis distance of E's pooled multi-resolution features to the training set's Gaussian",
-                                      encoder_gaussian, labels, bins));
+    result.scores.push_back(summarise("encoder_gaussian", extra_score_infos()[3].description, encoder_gaussian, labels, bins));
     result.scores.push_back(summarise("untrained_colour", "the colour score with the critic as training started (yardstick)",
                                       untrained_colour, labels, bins));
     result.scores.push_back(summarise("pixel_colour",
                                       "5-nn distance in each colour channel's mean and spread over the image (non-deep yardstick)",
                                       pixel_colour, labels, bins));
+    if (m.rotation) {  // last, so that the scores before it keep their positions in every evaluation
+        result.samples.scores.push_back(s.rotation);
+        result.scores.push_back(summarise("rotation",
+                                      "cross-entropy of the critic's rotation head over the 4 quarter turns (runs made with "
+                                      "--rotation-loss; Golan and El-Yaniv 2018)",
+                                      s.rotation, labels, bins));
+    }
     std::vector<double> normal_norm, normal_bright;
     for (std::size_t i = 0; i < labels.size(); ++i)
         if (!labels[i]) {

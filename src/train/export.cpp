@@ -1,5 +1,6 @@
 #include "export.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -13,6 +14,12 @@
 
 namespace stratum::train {
 namespace fs = std::filesystem;
+
+std::vector<std::string> exportable_score_names() {
+    std::vector<std::string> names = {"norm"};
+    for (const ExtraScoreInfo& info : extra_score_infos()) names.push_back(info.name);
+    return names;
+}
 
 ExportResult export_run(const ExportOptions& o) {
     const RunFiles run{o.run_dir};
@@ -54,8 +61,7 @@ ExportResult export_run(const ExportOptions& o) {
     const int latent = config.net.latent;
     std::vector<float> latents;
     std::vector<double> norms;
-    std::vector<std::vector<double>> extras(extra_score_infos().size());
-    std::vector<torch::Tensor> colour_parts;  // the colour score's features, [n, D] per batch
+    std::vector<torch::Tensor> extra_parts;  // the graph's extra outputs (extra_scores), [n, W] per batch
     {
         torch::NoGradGuard no_grad;
         const std::int64_t n = static_cast<std::int64_t>(set.count()), batch = 256;
@@ -69,9 +75,7 @@ ExportResult export_run(const ExportOptions& o) {
             latents.insert(latents.end(), z.data_ptr<float>(), z.data_ptr<float>() + z.numel());
             for (std::int64_t r = 0; r < z.size(0); ++r) norms.push_back(l2_norm(z[r].data_ptr<float>(), latent));
             if (o.encoder_only) continue;
-            const torch::Tensor e = extra_scores(models.g_ema, models.d, x, z_on_device, config.net.stages());
-            for (std::size_t k = 0; k < 2; ++k) append_values(extras[k], e.select(1, static_cast<std::int64_t>(k)));
-            colour_parts.push_back(e.slice(1, 2));
+            extra_parts.push_back(extra_scores(models.g_ema, models.d, models.e, x, z_on_device, config.net.stages()));
         }
     }
 
@@ -80,7 +84,7 @@ ExportResult export_run(const ExportOptions& o) {
     if (card.name.empty()) card.name = "stratum-encoder";
     card.description = "Encoder E of arXiv 1905.11034 trained by stratum (" + config.preset + " preset); the paper's score is ||E(x)||" +
                        (o.encoder_only ? "." : "; the graph also reconstructs x as G_ema(E(x)) for the feature and reconstruction scores, and gives the "
-                                           "critic's first-layer colour features for the colour score.");
+                                           "critic's first-layer colour features for the colour score and E's pooled features for encoder_gaussian.");
     card.model_file = "encoder.onnx";
     card.onnx_sha256 = sha256_hex(bytes);
     card.input.width = card.input.height = config.net.resolution;
@@ -111,37 +115,60 @@ ExportResult export_run(const ExportOptions& o) {
     card.training.seed = static_cast<long long>(config.seed);
     card.training.preset = config.preset;
     card.training.commit = config.commit;
+    card.training.augment = config.schedule.augment;
+    card.training.encoder_images = config.schedule.encoder_images;
+    card.training.rotation_weight = config.schedule.rotation_weight;
     card.architecture = {true, config.net.fmap_base, config.net.fmap_max};
     if (!o.encoder_only) {
-        // The colour score: its bank is a sample of the training images' features, and each training
-        // image is calibrated against the bank without its own entry (leave one out).
-        NeighbourBank bank;
-        const torch::Tensor colour = torch::cat(colour_parts);
-        std::size_t offered = extras.size();
-        if (colour.size(0) > kColourNeighbours + 1) {
-            std::vector<std::int64_t> chosen;
-            bank = colour_bank(colour, config.seed ^ 0x434F4C52ull, chosen);
-            extras[2] = colour_scores(bank, colour, chosen);
-        } else {
-            offered = 2;  // too few training images for a neighbour bank
-            std::cerr << "stratum export: " << colour.size(0) << " training images are too few for the colour score (it needs "
-                      << kColourNeighbours + 2 << "); the card offers norm, feature and reconstruction\n";
-        }
-        for (std::size_t k = 0; k < offered; ++k) {
+        // Each score's raw values on the training images, for its calibration. A neighbour bank is a sample
+        // of the training features, and each training image is scored without its own entry (leave one
+        // out); a Gaussian is fitted on all of them, and each image scored by a fit without it (5 folds).
+        const torch::Tensor extras = torch::cat(extra_parts);
+        const auto& infos = extra_score_infos();
+        for (std::size_t k = 0; k < infos.size(); ++k) {
+            const torch::Tensor values = extra_output(extras, config.net, k);
             ExtraScore x;
-            x.name = extra_score_infos()[k].name;
-            x.output = extra_score_infos()[k].output;
-            x.has_neighbours = extra_score_infos()[k].neighbours;
-            if (x.has_neighbours) x.neighbours = bank;
-            x.description = extra_score_infos()[k].description;
-            x.direction = Direction::Higher;  // larger = anomalous, as the study found on the blood cells (docs/RESULTS.md)
-            x.calibration = calibrate(extras[k]);
+            x.name = infos[k].name;
+            x.output = infos[k].output;
+            x.description = infos[k].description;
+            x.direction = Direction::Higher;  // larger = anomalous, as the studies found (docs/RESULTS.md)
+            std::vector<double> raw;
+            try {
+                if (infos[k].reader == ScoreReader::Neighbours) {
+                    if (values.size(0) <= kColourNeighbours + 1)
+                        throw Error("it needs at least " + std::to_string(kColourNeighbours + 2) + " training images");
+                    std::vector<std::int64_t> chosen;
+                    x.neighbours = colour_bank(values, config.seed ^ 0x434F4C52ull, chosen);
+                    x.has_neighbours = true;
+                    raw = colour_scores(x.neighbours, values, chosen);
+                } else if (infos[k].reader == ScoreReader::Gaussian) {
+                    if (values.size(0) < 2 * kGaussianFolds)
+                        throw Error("it needs at least " + std::to_string(2 * kGaussianFolds) + " training images");
+                    x.gaussian = fit_gaussian(values);
+                    x.has_gaussian = true;
+                    raw = gaussian_held_out_scores(values, kGaussianFolds, config.seed ^ 0x47415553ull);
+                } else {
+                    append_values(raw, values.flatten());
+                }
+            } catch (const Error& e) {
+                // The card lists a prefix of the graph's scores: this one and those after it are left out.
+                std::cerr << "stratum export: no " << x.name << " score (" << e.what() << "); the card offers the scores before it\n";
+                break;
+            }
+            x.calibration = calibrate(raw);
             x.threshold.method = "training_quantile";
             x.threshold.parameter = o.threshold_quantile;
             x.threshold.value = threshold_training_quantile(x.calibration, x.direction, o.threshold_quantile);
             card.extra_scores.push_back(x);
         }
-        card.default_score = o.default_score == "colour" && offered == 2 ? "feature" : o.default_score;
+        const bool offered = std::any_of(card.extra_scores.begin(), card.extra_scores.end(),
+                                         [&](const ExtraScore& x) { return x.name == o.default_score; });
+        if (!offered && o.default_score == ExportOptions{}.default_score) {  // the default score could not be made
+            std::cerr << "stratum export: the default score is feature instead of " << o.default_score << "\n";
+            card.default_score = "feature";
+        } else {
+            card.default_score = o.default_score;
+        }
         score_index(card, card.default_score);  // throws for a name the card does not offer
     }
     write_file_atomic(card_path, write_model_card(card));

@@ -3,6 +3,7 @@
 // and sample, provenance). Torch-free header.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace stratum::train {
 
@@ -26,5 +27,8 @@ struct ExportResult {
 };
 
 ExportResult export_run(const ExportOptions& options);
+
+// The scores a full export offers: norm, then score_heads.h's extra scores in card order.
+std::vector<std::string> exportable_score_names();
 
 }  // namespace stratum::train

@@ -31,21 +31,27 @@ NetConfig net_from_card(const ModelCard& card) {
 }
 
 // The extra scores this build computes natively: the card must list the first of them, in score_heads.h's
-// order (cards made before the colour score list feature and reconstruction only).
-// A neighbour-bank score must read as many features as the critic gives: 2 per first-layer channel.
+// order (cards made before the colour score list feature and reconstruction only), each read as this
+// build reads it, and a feature-vector score must read as many features as the networks give.
 void check_extra_scores(const ModelCard& card, const NetConfig& net) {
     const auto& known = extra_score_infos();
+    const std::vector<std::int64_t> widths = extra_output_widths(net);
     bool same = card.extra_scores.size() <= known.size();
-    for (std::size_t k = 0; same && k < card.extra_scores.size(); ++k)
-        same = card.extra_scores[k].name == known[k].name && card.extra_scores[k].output == known[k].output &&
-               card.extra_scores[k].has_neighbours == known[k].neighbours;
+    for (std::size_t k = 0; same && k < card.extra_scores.size(); ++k) {
+        const ExtraScore& x = card.extra_scores[k];
+        same = x.name == known[k].name && x.output == known[k].output &&
+               x.has_neighbours == (known[k].reader == ScoreReader::Neighbours) &&
+               x.has_gaussian == (known[k].reader == ScoreReader::Gaussian);
+    }
     if (!same)
-        throw Error("the card lists extra scores this build cannot compute natively (it knows feature, reconstruction, colour)");
-    const std::size_t colour_width = 2 * static_cast<std::size_t>(net.width_at(net.resolution));
-    for (const ExtraScore& x : card.extra_scores)
-        if (x.has_neighbours && x.neighbours.dims() != colour_width)
-            throw Error("model card: extra_scores: the " + x.name + " score's bank has " + std::to_string(x.neighbours.dims()) +
-                        " features, the networks give " + std::to_string(colour_width) + ": the card is not this graph's");
+        throw Error("the card lists extra scores this build cannot compute natively (it knows feature, reconstruction, colour, "
+                    "encoder_gaussian)");
+    for (std::size_t k = 0; k < card.extra_scores.size(); ++k) {
+        const ExtraScore& x = card.extra_scores[k];
+        if (static_cast<std::int64_t>(x.output_width()) != widths[k])
+            throw Error("model card: extra_scores: the " + x.name + " score reads " + std::to_string(x.output_width()) +
+                        " features, the networks give " + std::to_string(widths[k]) + ": the card is not this graph's");
+    }
 }
 
 // Holds the trained networks as the trainer does (Models): a run's checkpoint loads straight into
@@ -75,7 +81,7 @@ public:
         if (with_extras && !card_.extra_scores.empty()) {
             // The graph's outputs that the card reads, image after image.
             const std::int64_t width = static_cast<std::int64_t>(extra_outputs_width(card_));
-            const torch::Tensor e = extra_scores(models_.g_ema, models_.d, x, z, net.stages()).slice(1, 0, width).contiguous();
+            const torch::Tensor e = extra_scores(models_.g_ema, models_.d, models_.e, x, z, net.stages()).slice(1, 0, width).contiguous();
             if (e.size(1) != width) throw Error("the card's extra scores take more values than the networks give");
             out.extras.assign(e.data_ptr<double>(), e.data_ptr<double>() + e.numel());
         }

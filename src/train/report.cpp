@@ -23,7 +23,7 @@ namespace {
 const std::vector<std::string> kScores = {"norm", "norm_deviation", "reconstruction", "feature",
                                           "combined", "pca_pixels", "brightness", "colour", "feature_max",
                                           "critic_gaussian", "critic_knn", "encoder_gaussian", "untrained_colour",
-                                          "pixel_colour"};
+                                          "pixel_colour", "rotation"};
 
 struct Stat {
     double mean = 0, sd = 0;

@@ -1,34 +1,54 @@
 // The scores beyond the latent norm, computed by libtorch exactly as the exported graph computes them
 // (encoder_onnx.h): x is reconstructed as G(E(x)); "feature" = mean |f(x) - f(G(E(x)))| over the
-// critic trunk's 4x4 features f, "reconstruction" = mean |x - G(E(x))| over pixels, and "colour" reads
+// critic trunk's 4x4 features f, "reconstruction" = mean |x - G(E(x))| over pixels; "colour" reads
 // the critic's first-layer colour features of x, pooled over the image, whose distance to the nearest
-// training images the core computes (neighbours.h) from the bank in the card.
+// training images the core computes (neighbours.h) from the bank in the card; "encoder_gaussian" reads
+// E's features pooled at every resolution, whose Mahalanobis distance to the training images' Gaussian
+// the core computes (gaussian.h) from the mean and precision in the card.
 #pragma once
 #include <string>
 #include <vector>
 
+#include "gaussian.h"
 #include "neighbours.h"
 #include "networks.h"
 
 namespace stratum::train {
 
+// How the core turns a graph output into a score's raw value.
+enum class ScoreReader {
+    Value,       // the output is the value (one per image)
+    Neighbours,  // a feature vector: distance to the nearest training images (a bank in the card)
+    Gaussian,    // a feature vector: Mahalanobis distance to the training images' Gaussian (in the card)
+};
+
 struct ExtraScoreInfo {
     const char* name;
     const char* output;  // the graph output
     const char* description;
-    bool neighbours;     // the output is a feature vector read through a neighbour bank
+    ScoreReader reader;
 };
 // In the order of the graph's outputs and of the card's extra_scores.
 const std::vector<ExtraScoreInfo>& extra_score_infos();
+// Values per image of each of those outputs for these networks: 1, or the feature vector's length.
+std::vector<std::int64_t> extra_output_widths(const NetConfig& net);
 
 // Per image, the mean and the standard deviation over positions of each channel of the critic's
 // first layer, leakyrelu(from_rgb(x)) at full resolution: [N, 2 C] float32 (C = the critic's width
 // at the input size). 1x1 filters, so these describe the image's colour distribution.
 torch::Tensor colour_features(Critic& d, const torch::Tensor& x, int stage);
 
-// [N, W] float64 on the CPU, W = 2 + 2 C: feature, reconstruction, then colour_features. The critic's
-// trunk must use minibatch-stddev groups of one (each image's value must not depend on its batch).
-torch::Tensor extra_scores(Generator& g, Critic& d, const torch::Tensor& x, const torch::Tensor& z, int stage);
+// Per image, each channel's mean and standard deviation over positions of every activation of E's
+// trunk (the input size down to 4, then the 4x4 output; TrunkImpl::activations), level after level:
+// [N, 2 (C_r + ... + C_4 + C_4)] float32. The representation the "encoder_gaussian" score reads.
+torch::Tensor encoder_features(Encoder& e, const torch::Tensor& x, int stage);
+
+// [N, W] float64 on the CPU, W = the sum of extra_output_widths: feature, reconstruction,
+// colour_features, encoder_features. The critic's trunk must use minibatch-stddev groups of one (each
+// image's value must not depend on its batch).
+torch::Tensor extra_scores(Generator& g, Critic& d, Encoder& e, const torch::Tensor& x, const torch::Tensor& z, int stage);
+// Output `index` of extra_score_infos() within a row block of extra_scores: [N, width].
+torch::Tensor extra_output(const torch::Tensor& extras, const NetConfig& net, std::size_t index);
 
 // The colour score's bank: at most kColourBankSize training feature vectors (N x D, float64), drawn
 // with `seed` when there are more; k = kColourNeighbours. `chosen` receives the rows kept, in bank
@@ -40,6 +60,19 @@ NeighbourBank colour_bank(const torch::Tensor& features, std::uint64_t seed, std
 // it is in the bank (`chosen` from colour_bank; empty when the rows are not training images).
 std::vector<double> colour_scores(const NeighbourBank& bank, const torch::Tensor& features,
                                   const std::vector<std::int64_t>& chosen);
+
+// The Gaussian of training feature vectors (N x D): their mean, and the inverse of their covariance
+// shrunk towards a multiple of the identity by the Ledoit-Wolf rule (Ledoit and Wolf, J. Multivariate
+// Analysis 2004; the features outnumber what a few thousand images pin down well). Throws
+// stratum::Error with fewer than 2 rows.
+GaussianModel fit_gaussian(const torch::Tensor& features);
+// Each row's Mahalanobis distance (gaussian.h, the core's function) to `model`.
+std::vector<double> gaussian_scores(const GaussianModel& model, const torch::Tensor& features);
+// The training images' own distances for calibration, each measured against a Gaussian fitted without
+// it: the rows are split into `folds` parts (drawn with `seed`) and each part is scored by the fit on
+// the others. In-sample distances would be smaller than those of new images of the same kind.
+constexpr int kGaussianFolds = 5;
+std::vector<double> gaussian_held_out_scores(const torch::Tensor& features, int folds, std::uint64_t seed);
 
 // Appends a 1-D tensor's values, as doubles, to out: one copy instead of an item() call per value.
 void append_values(std::vector<double>& out, const torch::Tensor& values);

@@ -10,9 +10,13 @@ torch::Device pick_device(const std::string& wanted) {
     return torch::Device(torch::kCPU);
 }
 
-Models::Models(const NetConfig& net) : g(net), g_ema(net), d(net), e(net) {
+Models::Models(const NetConfig& net, double rotation_weight_) : g(net), g_ema(net), d(net), e(net) {
     copy_weights(*g_ema, *g);
     set_trainable(*g_ema, false);
+    if (rotation_weight_ > 0) {
+        rotation = EqualizedLinear(net.width_at(4) * 16, 4, 1.0);
+        rotation_weight = rotation_weight_;
+    }
 }
 
 std::vector<torch::nn::Module*> scoring_modules(Models& m) { return {m.e.get(), m.g_ema.get(), m.d.get()}; }
@@ -32,7 +36,8 @@ void ready_for_scoring(Models& m, const torch::Device& device) {
 }
 
 void Models::to(const torch::Device& device) {
-    const std::vector<torch::nn::Module*> modules = {g.get(), g_ema.get(), d.get(), e.get()};
+    std::vector<torch::nn::Module*> modules = {g.get(), g_ema.get(), d.get(), e.get()};
+    if (rotation) modules.push_back(rotation.get());
     for (torch::nn::Module* m : modules) {
         m->to(device);
         // On the CPU, oneDNN's convolutions run 10-15 % faster on channels-last (NHWC) weights and
@@ -49,6 +54,7 @@ Optimizers::Optimizers(Models& m, double lr) {
     g = std::make_unique<torch::optim::Adam>(m.g->parameters(), options());
     d = std::make_unique<torch::optim::Adam>(m.d->parameters(), options());
     e = std::make_unique<torch::optim::Adam>(m.e->parameters(), options());
+    if (m.rotation) rotation = std::make_unique<torch::optim::Adam>(m.rotation->parameters(), options());
 }
 
 torch::Tensor sample_z(std::int64_t n, int latent, const torch::Device& device) {
@@ -74,6 +80,33 @@ void update_ema(Generator& ema, const Generator& g, double beta) {
     for (const auto& item : g->named_parameters(true)) target[item.key()].lerp_(item.value(), 1.0 - beta);
 }
 
+std::pair<torch::Tensor, torch::Tensor> rotate_quarters(const torch::Tensor& x) {
+    const std::int64_t n = x.size(0);
+    const torch::Tensor labels = torch::arange(n, torch::TensorOptions().dtype(torch::kLong).device(x.device())).remainder(4);
+    std::vector<torch::Tensor> turned;
+    for (std::int64_t i = 0; i < n; ++i) turned.push_back(torch::rot90(x.slice(0, i, i + 1), i % 4, {2, 3}));
+    return {torch::cat(turned), labels};
+}
+
+namespace {
+torch::Tensor rotation_cross_entropy(Models& m, const torch::Tensor& x, int stage, double alpha) {
+    const auto [turned, labels] = rotate_quarters(x);
+    return torch::nn::functional::cross_entropy(m.rotation(m.d->features(turned, stage, alpha)), labels);
+}
+}  // namespace
+
+torch::Tensor rotation_loss_per_image(Models& m, const torch::Tensor& x, int stage, double alpha) {
+    if (!m.rotation) throw Error("the run has no rotation head (trained without --rotation-loss)");
+    torch::Tensor total = torch::zeros({x.size(0)}, x.options());
+    for (std::int64_t k = 0; k < 4; ++k) {
+        const torch::Tensor logits = m.rotation(m.d->features(torch::rot90(x, k, {2, 3}), stage, alpha));
+        const torch::Tensor labels = torch::full({x.size(0)}, k, torch::TensorOptions().dtype(torch::kLong).device(x.device()));
+        total = total + torch::nn::functional::cross_entropy(
+                            logits, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
+    }
+    return total / 4.0;
+}
+
 void critic_step(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double alpha, double ema_beta,
                  Losses& losses) {
     set_trainable(*m.d, true);
@@ -87,10 +120,13 @@ void critic_step(Models& m, Optimizers& o, const torch::Tensor& real, int stage,
     const torch::Tensor d_fake = m.d(fake, stage, alpha).view({-1});
     const torch::Tensor u = torch::rand({n}, real.options());
     const torch::Tensor gp = gradient_penalty([&](const torch::Tensor& x) { return m.d(x, stage, alpha); }, real, fake, u);
-    const torch::Tensor loss = (d_fake - d_real + 10.0 * gp + 0.001 * d_real.pow(2)).mean();
+    torch::Tensor loss = (d_fake - d_real + 10.0 * gp + 0.001 * d_real.pow(2)).mean();
+    if (m.rotation) loss = loss + m.rotation_weight * rotation_cross_entropy(m, real, stage, alpha);
     o.d->zero_grad();
+    if (o.rotation) o.rotation->zero_grad();
     loss.backward();
     o.d->step();
+    if (o.rotation) o.rotation->step();
     update_ema(m.g_ema, m.g, ema_beta);
     losses.d = loss.item<double>();
     losses.gp = gp.mean().item<double>();
@@ -98,12 +134,16 @@ void critic_step(Models& m, Optimizers& o, const torch::Tensor& real, int stage,
 
 void generator_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses) {
     set_trainable(*m.d, false);  // gradients flow through D to G, D's weights stay
+    if (m.rotation) set_trainable(*m.rotation, false);
     const torch::Device device = m.g->dense->weight.device();
-    const torch::Tensor loss = -m.d(m.g(sample_z(batch, m.g->net.latent, device), stage, alpha), stage, alpha).mean();
+    const torch::Tensor fake = m.g(sample_z(batch, m.g->net.latent, device), stage, alpha);
+    torch::Tensor loss = -m.d(fake, stage, alpha).mean();
+    if (m.rotation) loss = loss + 0.2 * m.rotation_weight * rotation_cross_entropy(m, fake, stage, alpha);
     o.g->zero_grad();
     loss.backward();
     o.g->step();
     set_trainable(*m.d, true);
+    if (m.rotation) set_trainable(*m.rotation, true);
     losses.g = loss.item<double>();
 }
 

@@ -12,10 +12,17 @@ namespace stratum::train {
 torch::Device pick_device(const std::string& wanted);
 
 struct Models {
-    explicit Models(const NetConfig& net);
+    // rotation_weight > 0 adds the critic's rotation head (SS-GAN, below), made after the other networks
+    // so that their initial weights stay those of the seed alone.
+    explicit Models(const NetConfig& net, double rotation_weight = 0.0);
     Generator g, g_ema;
     Critic d;
     Encoder e;
+    // Self-supervised rotation head (Chen et al., "Self-Supervised GANs via Auxiliary Rotation Loss",
+    // CVPR 2019): logits [N, 4] for turns of 0, 90, 180, 270 degrees from the critic trunk's 4x4
+    // features. Null when rotation_weight is 0.
+    EqualizedLinear rotation{nullptr};
+    double rotation_weight = 0.0;  // beta of SS-GAN (the critic's term); G's term is 0.2 * beta (their alpha)
     void to(const torch::Device& device);
 };
 
@@ -33,6 +40,7 @@ void ready_for_scoring(Models& m, const torch::Device& device);
 struct Optimizers {
     Optimizers(Models& m, double learning_rate);  // Adam, beta1 0, beta2 0.99, eps 1e-8
     std::unique_ptr<torch::optim::Adam> g, d, e;
+    std::unique_ptr<torch::optim::Adam> rotation;  // the rotation head's, when Models has one
 };
 
 struct Losses {
@@ -49,10 +57,21 @@ torch::Tensor gradient_penalty(const std::function<torch::Tensor(const torch::Te
 
 void set_trainable(torch::nn::Module& module, bool trainable);
 
-// D step: mean(D(G(z)) - D(x) + 10 GP + 0.001 D(x)^2); then G_ema <- beta G_ema + (1 - beta) G.
+// Each image of x [N, C, H, W] (H = W) turned by (i mod 4) quarter turns counter-clockwise; labels [N]
+// (int64) hold i mod 4.
+std::pair<torch::Tensor, torch::Tensor> rotate_quarters(const torch::Tensor& x);
+// Per image, the cross-entropy of the rotation head's prediction of turns k = 0..3 of x, averaged over
+// the four turns: [N] float. Needs m.rotation. With the critic in scoring mode this is SS-GAN's
+// rotation score as an anomaly score (Golan and El-Yaniv 2018; Hendrycks et al. 2019): images unlike
+// the training set are turned in ways the critic cannot tell apart.
+torch::Tensor rotation_loss_per_image(Models& m, const torch::Tensor& x, int stage, double alpha);
+
+// D step: mean(D(G(z)) - D(x) + 10 GP + 0.001 D(x)^2), plus with a rotation head rotation_weight times
+// the cross-entropy of the turns of the real images (rotate_quarters); then G_ema <- beta G_ema + (1 - beta) G.
 void critic_step(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double alpha, double ema_beta,
                  Losses& losses);
-// G step: mean(-D(G(z))); only G's weights move.
+// G step: mean(-D(G(z))), plus with a rotation head 0.2 rotation_weight times the cross-entropy of
+// the turns of G's images (SS-GAN's alpha = 0.2 beta); only G's weights move.
 void generator_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses);
 // E step: x_f = G(z); mean|x_f - G(E(x_f))|; only E's weights move. E never sees a real image.
 void encoder_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses);

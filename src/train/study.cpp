@@ -73,6 +73,11 @@ StudySpec parse_study_spec(const std::string& text) {
         if (width.size != 0 && (width.size < 4 || (width.size & (width.size - 1)) != 0))
             throw Error("study spec: widths: size must be a power of two from 4");
         if (width.augment != "none" && width.augment != "dihedral") throw Error("study spec: widths: augment must be none or dihedral");
+        width.rotation_weight = get_or<double>(w, "rotation_loss", 0.0);
+        if (!(width.rotation_weight >= 0) || !std::isfinite(width.rotation_weight))
+            throw Error("study spec: widths: rotation_loss must be 0 or positive");
+        if (width.rotation_weight > 0 && width.augment != "none")
+            throw Error("study spec: widths: rotation_loss needs augment none");
         s.widths.push_back(width);
     }
     if (s.widths.empty()) throw Error("study spec: widths: at least one");
@@ -135,6 +140,7 @@ int run_study(const StudyOptions& o) {
         config.net.resolution = c.width.size > 0 ? c.width.size : spec.size;
         config.schedule.augment = c.width.augment;
         config.schedule.encoder_images = c.width.encoder_images;
+        config.schedule.rotation_weight = c.width.rotation_weight;
         config.net.channels = spec.channels;
         config.net.fmap_base = c.width.fmap_base;
         config.net.fmap_max = c.width.fmap_max;

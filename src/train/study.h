@@ -16,6 +16,7 @@ struct StudyWidth {
     int size = 0;                     // image size; 0 = the spec's
     std::string augment = "none";     // ScheduleConfig::augment
     std::int64_t encoder_images = 0;  // ScheduleConfig::encoder_images, after the spec's images
+    double rotation_weight = 0.0;     // ScheduleConfig::rotation_weight ("rotation_loss" in the spec)
 };
 
 struct StudySpec {

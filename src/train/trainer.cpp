@@ -241,7 +241,7 @@ void Trainer::run() {
     torch::manual_seed(config_.seed ^ 0x5A5A5A5Aull);
     z_fixed_ = sample_z(64, config_.net.latent, torch::kCPU).to(device_);
     torch::manual_seed(config_.seed);
-    models_ = Models(config_.net);  // initial weights depend on the seed only
+    models_ = Models(config_.net, config_.schedule.rotation_weight);  // initial weights depend on the seed only
     models_.to(device_);
     optimizers_ = std::make_unique<Optimizers>(models_, config_.schedule.learning_rate);
     int phase_index = 0;

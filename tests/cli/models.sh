@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `stratum score` refuses bad models before it reads an image: a file that is not ONNX, a graph its
 # card does not describe, a graph whose input differs from its card, a card with a missing or wrong
-# field, a missing card, an encoder that outputs NaN, a colour bank of another size than the graph's
-# features. Each gives its reason, exits 2 and writes nothing.
+# field, a missing card, an encoder that outputs NaN, a colour bank or a Gaussian of another size than
+# the graph's features. Each gives its reason, exits 2 and writes nothing.
 # Usage: models.sh STRATUM ALTER_MODEL GOOD_MODEL.onnx IMAGE WORK
 set -euo pipefail
 stratum=$1 alter=$2 good=$3 image=$4 work=$5
@@ -26,6 +26,11 @@ node -e 'const fs = require("fs"); const c = JSON.parse(fs.readFileSync(process.
   const b = c.extra_scores.find((x) => x.neighbours).neighbours;
   b.center.pop(); b.scale.pop(); b.points.forEach((p) => p.pop());
   fs.writeFileSync(process.argv[2], JSON.stringify(c));' "$card" "$work/bank-size/m.json"
+mkdir "$work/gaussian-size" && cp "$good" "$work/gaussian-size/m.onnx"
+node -e 'const fs = require("fs"); const c = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+  const g = c.extra_scores.find((x) => x.gaussian).gaussian;
+  g.mean.pop(); g.precision.pop(); g.precision.forEach((r) => r.pop());
+  fs.writeFileSync(process.argv[2], JSON.stringify(c));' "$card" "$work/gaussian-size/m.json"
 
 expect() {  # expect CASE TEXT
   local status=0
@@ -43,7 +48,8 @@ expect card-wrong-type "channels"
 expect card-not-json "not valid JSON"
 expect input-size "the graph takes other images than its card says"
 expect nan "NaN or infinite latents"
-expect bank-size "the colour score's bank has 15 features, the networks give 16"
+expect bank-size "the colour score reads 15 features, the networks give 16"
+expect gaussian-size "the encoder_gaussian score reads 239 features, the networks give 240"
 # The good model still scores the same image (the checks refuse defects, not models).
 "$stratum" score "$good" "$image" --csv "$work/good.csv" 2>/dev/null
 echo "PASS"

@@ -40,6 +40,9 @@ ModelCard sample_card() {
     card.training.seed = 7;
     card.training.preset = "small";
     card.training.commit = "abc123";
+    card.training.augment = "dihedral";
+    card.training.encoder_images = 20000;
+    card.training.rotation_weight = 0.5;
     card.architecture = {true, 256, 64};
     ExtraScore feature;
     feature.name = feature.output = "feature";
@@ -89,6 +92,9 @@ TEST_CASE("model card round-trips through JSON", "[model_card]") {
     CHECK(b.training.normal_classes == a.training.normal_classes);
     CHECK(b.training.contamination == 0.1);
     CHECK(b.training.images_seen == 600000);
+    CHECK(b.training.augment == "dihedral");
+    CHECK(b.training.encoder_images == 20000);
+    CHECK(b.training.rotation_weight == 0.5);
     CHECK(b.architecture.present);
     CHECK(b.architecture.fmap_base == 256);
     CHECK(b.architecture.fmap_max == 64);
@@ -195,14 +201,36 @@ TEST_CASE("every invalid field is named in the error", "[model_card]") {
                Catch::Contains("training.normal_classes[0]: expected a string"));
 }
 
+namespace {
+
+// A score that reads a feature vector, calibrated; the caller gives it a bank or a Gaussian.
+ExtraScore vector_score(const std::string& name, const std::string& output) {
+    ExtraScore x;
+    x.name = name;
+    x.output = output;
+    x.description = name + " distance";
+    x.calibration = calibrate({0.5, 1.0, 2.0}, {0.0, 0.5, 1.0});
+    x.threshold = {"training_quantile", 0.95, 2.0};
+    return x;
+}
+
+// The parser's message for card `a` with its extra_scores[1] changed by `mutate` ("accepted" if none).
+std::string second_score_error(const ModelCard& a, const std::function<void(json&)>& mutate) {
+    json j = json::parse(write_model_card(a));
+    mutate(j["extra_scores"][1]);
+    try {
+        parse_model_card(j.dump());
+    } catch (const Error& e) {
+        return std::string(e.what());
+    }
+    return std::string("accepted");
+}
+
+}  // namespace
+
 TEST_CASE("a score with a neighbour bank round-trips and each bad field is named", "[model_card]") {
     ModelCard a = sample_card();
-    ExtraScore colour;
-    colour.name = "colour";
-    colour.output = "colour_features";
-    colour.description = "colour distance";
-    colour.calibration = calibrate({0.5, 1.0, 2.0}, {0.0, 0.5, 1.0});
-    colour.threshold = {"training_quantile", 0.95, 2.0};
+    ExtraScore colour = vector_score("colour", "colour_features");
     colour.has_neighbours = true;
     colour.neighbours = make_neighbour_bank({0, 1, 2, 1, 4, 1, 3, 3}, 4, 2, 2);
     a.extra_scores.push_back(colour);
@@ -221,14 +249,7 @@ TEST_CASE("a score with a neighbour bank round-trips and each bad field is named
     CHECK(write_model_card(b) == write_model_card(a));
 
     auto error_with = [&](const std::function<void(json&)>& mutate) {
-        json j = json::parse(write_model_card(a));
-        mutate(j["extra_scores"][1]["neighbours"]);
-        try {
-            parse_model_card(j.dump());
-        } catch (const Error& e) {
-            return std::string(e.what());
-        }
-        return std::string("accepted");
+        return second_score_error(a, [&](json& x) { mutate(x["neighbours"]); });
     };
     CHECK_THAT(error_with([](json& n) { n["scale"][1] = 0; }), Catch::Contains("extra_scores[1].neighbours.scale: every value must be positive"));
     CHECK_THAT(error_with([](json& n) { n["scale"] = {1.0}; }), Catch::Contains("neighbours.scale: needs one value per center value (2)"));
@@ -237,4 +258,50 @@ TEST_CASE("a score with a neighbour bank round-trips and each bad field is named
     CHECK_THAT(error_with([](json& n) { n["k"] = 0; }), Catch::Contains("neighbours.k: must lie in [1, 1000]"));
     CHECK_THAT(error_with([](json& n) { n.erase("center"); }), Catch::Contains("neighbours.center: missing"));
     CHECK_THAT(error_with([](json& n) { n = "bank"; }), Catch::Contains("extra_scores[1].neighbours: expected an object or null"));
+}
+
+TEST_CASE("a score with a Gaussian round-trips and each bad field is named", "[model_card]") {
+    ModelCard a = sample_card();
+    ExtraScore g = vector_score("encoder_gaussian", "encoder_features");
+    g.has_gaussian = true;
+    g.gaussian = {{0.25, -1.0 / 3.0}, {4.0, 0.1, 0.1, 2.0 / 3.0}};
+    a.extra_scores.push_back(g);
+    const ModelCard b = parse_model_card(write_model_card(a));
+    REQUIRE(b.extra_scores.size() == 2);
+    const ExtraScore& c = b.extra_scores[1];
+    REQUIRE(c.has_gaussian);
+    CHECK_FALSE(c.has_neighbours);
+    CHECK(c.output_width() == 2);
+    CHECK(extra_outputs_width(b) == 3);
+    CHECK(c.gaussian.mean == g.gaussian.mean);  // doubles survive the JSON exactly
+    CHECK(c.gaussian.precision == g.gaussian.precision);
+    CHECK(write_model_card(b) == write_model_card(a));
+
+    auto error_with = [&](const std::function<void(json&)>& mutate) { return second_score_error(a, mutate); };
+    CHECK_THAT(error_with([](json& x) { x["gaussian"]["precision"][0][1] = 0.2; }),
+               Catch::Contains("extra_scores[1].gaussian.precision: must be symmetric (rows 0 and 1 differ)"));
+    CHECK_THAT(error_with([](json& x) { x["gaussian"]["precision"][1][1] = 0; }),
+               Catch::Contains("gaussian.precision: its diagonal must be positive"));
+    CHECK_THAT(error_with([](json& x) { x["gaussian"]["precision"][1] = {1.0}; }),
+               Catch::Contains("gaussian.precision[1]: expected 2 numbers"));
+    CHECK_THAT(error_with([](json& x) { x["gaussian"]["precision"].erase(1); }), Catch::Contains("gaussian.precision: expected 2 rows"));
+    CHECK_THAT(error_with([](json& x) { x["gaussian"]["mean"] = json::array(); }), Catch::Contains("gaussian.mean: needs 1 to 2000 values"));
+    CHECK_THAT(error_with([](json& x) { x["gaussian"]["mean"][0] = 1e31; }), Catch::Contains("gaussian.mean: values must lie within"));
+    CHECK_THAT(error_with([](json& x) { x["gaussian"] = 3; }), Catch::Contains("extra_scores[1].gaussian: expected an object or null"));
+    CHECK_THAT(error_with([](json& x) { x["neighbours"] = {{"k", 1}, {"center", {0.0, 0.0}}, {"scale", {1.0, 1.0}}, {"points", {{0.0, 0.0}, {1.0, 1.0}}}}; }),
+               Catch::Contains("extra_scores[1].gaussian: a score reads a neighbour bank or a Gaussian, not both"));
+}
+
+TEST_CASE("a card from before the training options reads their defaults; bad options are named", "[model_card]") {
+    json j = json::parse(write_model_card(sample_card()));
+    for (const char* key : {"augment", "encoder_images", "rotation_weight"}) j["training"].erase(key);
+    const ModelCard old = parse_model_card(j.dump());
+    CHECK(old.training.augment == "none");
+    CHECK(old.training.encoder_images == 0);
+    CHECK(old.training.rotation_weight == 0.0);
+    j["training"]["augment"] = "sideways";
+    CHECK_THROWS_WITH(parse_model_card(j.dump()), Catch::Contains("training.augment: must be none or dihedral"));
+    j["training"]["augment"] = "none";
+    j["training"]["rotation_weight"] = -1;
+    CHECK_THROWS_WITH(parse_model_card(j.dump()), Catch::Contains("training.rotation_weight: must be 0 or positive"));
 }

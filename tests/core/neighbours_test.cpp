@@ -5,6 +5,7 @@
 #include "error.h"
 #include "neighbours.h"
 #include "scoring.h"
+#include "test_cards.h"
 
 using namespace stratum;
 
@@ -52,19 +53,12 @@ TEST_CASE("neighbour_distance is the mean distance to the k nearest, in standard
 }
 
 TEST_CASE("score_outputs reads a neighbour-bank score from its feature vector", "[neighbours]") {
-    ModelCard card;
-    card.latent_size = 1;
-    card.calibration = calibrate({1, 2, 3});
-    ExtraScore feature;
-    feature.name = feature.output = "feature";
-    feature.calibration = calibrate({1, 2, 3});
     ExtraScore colour;
     colour.name = "colour";
     colour.output = "colour_features";
     colour.has_neighbours = true;
     colour.neighbours = hand_bank(1);
-    colour.calibration = calibrate({0.0, 1.0, 2.0});  // median 1, MAD 1
-    card.extra_scores = {feature, colour};
+    const ModelCard card = test::card_with_second_score(colour);  // its calibration: median 1, MAD 1
     REQUIRE(extra_outputs_width(card) == 3);
     const float z[] = {2.0f};
     const LatentScore s = score_outputs(z, 1, {0.5, 4.0, 4.0}, card, 2, 0.0);

@@ -229,6 +229,75 @@ TEST_CASE("dihedral augmentation gives each image one of the 8 symmetries of the
     CHECK(seen.size() == 8);  // 128 draws: every symmetry turns up (a miss has probability below 1e-6)
 }
 
+TEST_CASE("rotate_quarters turns image i by (i mod 4) quarter turns and labels it so", "[networks]") {
+    // A 2x2 image with four distinct pixels: each quarter turn counter-clockwise moves them one place.
+    const torch::Tensor one = torch::tensor({1.0f, 2.0f, 3.0f, 4.0f}).view({1, 1, 2, 2});  // [[1, 2], [3, 4]]
+    const auto [turned, labels] = rotate_quarters(one.repeat({6, 1, 1, 1}));
+    const std::vector<std::vector<float>> expected = {{1, 2, 3, 4}, {2, 4, 1, 3}, {4, 3, 2, 1}, {3, 1, 4, 2}};
+    REQUIRE(turned.sizes() == torch::IntArrayRef({6, 1, 2, 2}));
+    for (int i = 0; i < 6; ++i) {
+        INFO("image " << i);
+        CHECK(labels[i].item<std::int64_t>() == i % 4);
+        const torch::Tensor want = torch::tensor(expected[static_cast<std::size_t>(i % 4)]).view({1, 2, 2});
+        CHECK(torch::equal(turned[i], want));
+    }
+}
+
+TEST_CASE("the rotation loss (SS-GAN) trains the head with the critic and leaves runs without it unchanged", "[networks]") {
+    const NetConfig net = tiny_net();
+    const int top = net.stages();
+    torch::manual_seed(11);
+    Models plain(net);
+    torch::manual_seed(11);
+    Models with(net, 1.0);
+    REQUIRE(with.rotation);
+    CHECK_FALSE(plain.rotation);
+    CHECK(identical(*with.d, snapshot(*plain.d)));  // the head is made last: the networks' start is the seed's
+    CHECK(identical(*with.g, snapshot(*plain.g)));
+    CHECK_THROWS_WITH(rotation_loss_per_image(plain, torch::zeros({1, 3, 16, 16}), top, 1.0), Catch::Contains("--rotation-loss"));
+
+    Optimizers o(with, 0.001);
+    Losses l;
+    torch::manual_seed(12);
+    const torch::Tensor real = torch::rand({8, 3, 16, 16}) * 2 - 1;
+    // The per-image score by hand: the mean over the four turns of -log softmax(logits)[turn].
+    with.d->trunk->mbstd_group = 1;
+    const torch::Tensor score = rotation_loss_per_image(with, real, top, 1.0).detach();
+    REQUIRE(score.sizes() == torch::IntArrayRef({8}));
+    for (int i = 0; i < 8; i += 7) {
+        double sum = 0;
+        for (int k = 0; k < 4; ++k) {
+            const torch::Tensor logits = with.rotation(with.d->features(real.slice(0, i, i + 1).rot90(k, {2, 3}), top, 1.0))[0];
+            sum += (logits.exp().sum().log() - logits[k]).item<double>();
+        }
+        CHECK(score[i].item<double>() == Approx(sum / 4).epsilon(1e-5));
+    }
+    with.d->trunk->mbstd_group = 4;
+
+    // The critic step moves the head, the generator step does not (G's term reads it, frozen).
+    auto head0 = snapshot(*with.rotation), d0 = snapshot(*with.d);
+    critic_step(with, o, real, top, 1.0, 0.999, l);
+    CHECK_FALSE(identical(*with.rotation, head0));
+    CHECK_FALSE(identical(*with.d, d0));
+    head0 = snapshot(*with.rotation);
+    d0 = snapshot(*with.d);
+    generator_step(with, o, 8, top, 1.0, l);
+    CHECK(identical(*with.rotation, head0));
+    CHECK(identical(*with.d, d0));
+    for (const torch::Tensor& p : with.rotation->parameters()) CHECK(p.requires_grad());  // trainable again
+
+    // Images with an orientation (brightness rising down the rows, plus noise), shuffled each step so that
+    // every image meets every turn: the head learns the turns and the images' score falls.
+    const torch::Tensor ramp = torch::linspace(-1, 1, 16).view({1, 1, 16, 1}).expand({8, 3, 16, 16});
+    const torch::Tensor oriented = ramp + 0.1 * torch::randn({8, 3, 16, 16});
+    with.d->trunk->mbstd_group = 1;
+    const double before = rotation_loss_per_image(with, oriented, top, 1.0).mean().item<double>();
+    with.d->trunk->mbstd_group = 4;
+    for (int i = 0; i < 120; ++i) critic_step(with, o, oriented.index_select(0, torch::randperm(8)), top, 1.0, 0.999, l);
+    with.d->trunk->mbstd_group = 1;
+    CHECK(rotation_loss_per_image(with, oriented, top, 1.0).mean().item<double>() < 0.5 * before);
+}
+
 TEST_CASE("the EMA copy moves (1 - beta) of the way to G", "[networks]") {
     torch::manual_seed(5);
     const NetConfig net = tiny_net();
@@ -281,6 +350,23 @@ TEST_CASE("checkpoints carry their SHA-256; a kill between the renames is comple
     Models loaded(tiny_net());
     CHECK(load_checkpoint(path, loaded, nullptr, torch::kCPU).images_seen == 1234);
     CHECK(identical(*loaded.e, snapshot(*saved.e)));
+
+    {  // a run with the rotation head keeps it and its optimiser; one without ignores it
+        torch::manual_seed(5);
+        Models rotating(tiny_net(), 1.0);
+        Optimizers rotating_opt(rotating, 1e-3);
+        const std::string rpath = (dir / "rotation.pt").string();
+        save_checkpoint(rpath, rotating, rotating_opt, {64, 0});
+        Models back(tiny_net(), 1.0);
+        Optimizers back_opt(back, 1e-3);
+        CHECK(load_checkpoint(rpath, back, &back_opt, torch::kCPU).images_seen == 64);
+        CHECK(identical(*back.rotation, snapshot(*rotating.rotation)));
+        Models without(tiny_net());
+        CHECK(load_checkpoint(rpath, without, nullptr, torch::kCPU).images_seen == 64);
+        CHECK(identical(*without.d, snapshot(*rotating.d)));
+        Models wanting(tiny_net(), 1.0);  // a head asked of a run that has none: refused, named
+        CHECK_THROWS_WITH(load_checkpoint(path, wanting, nullptr, torch::kCPU), Catch::Contains("wrong architecture"));
+    }
 
     // Killed after the checkpoint's rename, before its sum's: the sum waits in .next.
     fs::rename(sums, sums + ".next");

@@ -2,7 +2,9 @@
 // extra scores (feature, reconstruction: G and D's trunk ride in the graph) as libtorch (`stratum
 // score`, which loads the same file into its modules) on real images, within 1e-4; and the colour
 // score, computed here from the graph's colour_features and the card's bank by a plain nearest-
-// neighbour search of our own, matches the CLI's (the core's neighbour_distance on libtorch's features).
+// neighbour search of our own, matches the CLI's (the core's neighbour_distance on libtorch's features);
+// so does the encoder_gaussian score, computed here as sqrt(d^T P d) from the graph's encoder_features
+// and the card's mean and precision.
 // Env: STRATUM, IMAGE_FIXTURES, WORK, SHARED_DATA (the folder of ../shared/data).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,10 +41,10 @@ test('ONNX export matches libtorch on real images', async () => {
   run(STRATUM, ['score', onnxPath, ...images, '--latents', tsv, '--csv', csvPath, '--threads', '2']);
   const [header, ...lines] = readFileSync(csvPath, 'utf8').trim().split(/\r?\n/);
   assert.deepEqual(header.split(','),
-    ['file', 'norm', 'score', 'verdict', 'label', 'error', 'feature', 'reconstruction', 'colour']);
+    ['file', 'norm', 'score', 'verdict', 'label', 'error', 'feature', 'reconstruction', 'colour', 'encoder_gaussian']);
   const extras = new Map(lines.map((line) => {
     const f = line.split(',');
-    return [f[0], { feature: Number(f[6]), reconstruction: Number(f[7]), colour: Number(f[8]) }];
+    return [f[0], { feature: Number(f[6]), reconstruction: Number(f[7]), colour: Number(f[8]), encoder_gaussian: Number(f[9]) }];
   }));
   const native = new Map(readFileSync(tsv, 'utf8').trim().split('\n').map((line) => {
     const [file, ...values] = line.split('\t');
@@ -97,6 +99,23 @@ test('ONNX export matches libtorch on real images', async () => {
   console.log(`colour: largest difference ${colourDiff.toExponential(2)}`);
   assert.ok(colourDiff <= 1e-4, `colour differs by ${colourDiff}`);
   assert.notEqual(colourValues[0], colourValues[4]);
+  // The encoder_gaussian score: the graph's pooled encoder features against the card's Gaussian.
+  const gaussian = card.extra_scores.find((x) => x.name === 'encoder_gaussian').gaussian;
+  const dims = gaussian.mean.length;
+  assert.deepEqual(result.encoder_features.dims, [images.length, dims]);
+  assert.equal(dims, 2 * (2 + 4 + 8 + 8 + 8), 'mean and spread of E\'s activations at 32, 16, 8, 4 px and its 4x4 output');
+  assert.equal(gaussian.precision.length, dims);
+  let gaussianDiff = 0;
+  const gaussianValues = images.map((file, i) => {
+    const d = Array.from(result.encoder_features.data.slice(i * dims, (i + 1) * dims)).map((v, j) => v - gaussian.mean[j]);
+    const q = gaussian.precision.reduce((sum, row, r) => sum + d[r] * row.reduce((s2, p, c) => s2 + p * d[c], 0), 0);
+    const value = Math.sqrt(Math.max(q, 0));
+    gaussianDiff = Math.max(gaussianDiff, Math.abs(value - extras.get(file).encoder_gaussian) / Math.max(1, value));
+    return value;
+  });
+  console.log(`encoder_gaussian: largest relative difference ${gaussianDiff.toExponential(2)}`);
+  assert.ok(gaussianDiff <= 1e-4, `encoder_gaussian differs by ${gaussianDiff} (relative)`);
+  assert.notEqual(gaussianValues[0], gaussianValues[4]);
   // An encoder-only export: the same latents, the norm as its only score (no extra columns).
   run(STRATUM, ['export', join(WORK, 'run'), '--encoder-only', '--out', join(WORK, 'encoder-only')]);
   const onlyCsv = join(WORK, 'encoder-only.csv');

@@ -147,6 +147,15 @@ TEST_CASE("config round-trips through JSON and is validated", "[train_io]") {
     bad = c;
     bad.data.contaminate_with = {"cat"};
     CHECK_THROWS_WITH(validate(bad), Catch::Contains("both normal and contamination"));
+    bad = c;
+    bad.schedule.rotation_weight = 1.0;
+    bad.schedule.augment = "dihedral";
+    CHECK_THROWS_WITH(validate(bad), Catch::Contains("--rotation-loss needs --augment none"));
+    bad.schedule.rotation_weight = -1.0;
+    bad.schedule.augment = "none";
+    CHECK_THROWS_WITH(validate(bad), Catch::Contains("--rotation-loss must be 0 or positive"));
+    c.schedule.rotation_weight = 0.5;  // kept by the round trip
+    CHECK(config_from_json(to_json(c)).schedule.rotation_weight == 0.5);
 }
 
 TEST_CASE("folders: classes from first-level subfolders, bad files skipped and listed", "[train_io]") {
