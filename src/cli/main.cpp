@@ -117,11 +117,15 @@ void add_train(CLI::App& app, TrainArgs& a) {
 
 // A weight given as text (validate() checks its range).
 double parse_number(const char* flag, const std::string& text) {
+    std::size_t used = 0;
+    double value = 0;
     try {
-        return std::stod(text);
+        value = std::stod(text, &used);
     } catch (const std::exception&) {
-        throw Error(std::string(flag) + ": \"" + text + "\" is not a number");
+        used = 0;
     }
+    if (used == 0 || used != text.size()) throw Error(std::string(flag) + ": \"" + text + "\" is not a number");
+    return value;
 }
 
 train::TrainConfig config_from(const TrainArgs& a) {

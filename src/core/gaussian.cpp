@@ -1,5 +1,6 @@
 #include "gaussian.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -25,6 +26,26 @@ double mahalanobis_distance(const GaussianModel& model, const float* features) {
         q += x[i] * r;
     }
     return q > 0 ? std::sqrt(q) : 0.0;
+}
+
+bool is_positive_definite(const std::vector<double>& matrix, std::size_t d) {
+    if (matrix.size() != d * d || d == 0) return false;
+    double largest = 0;
+    for (std::size_t i = 0; i < d; ++i) largest = std::max(largest, matrix[i * d + i]);
+    std::vector<double> l(d * d, 0.0);  // lower-triangular factor, row-major
+    for (std::size_t j = 0; j < d; ++j) {
+        double pivot = matrix[j * d + j];
+        for (std::size_t k = 0; k < j; ++k) pivot -= l[j * d + k] * l[j * d + k];
+        if (!(pivot > 1e-300) || !(pivot >= 1e-14 * largest)) return false;
+        const double root = std::sqrt(pivot);
+        l[j * d + j] = root;
+        for (std::size_t i = j + 1; i < d; ++i) {
+            double v = matrix[i * d + j];
+            for (std::size_t k = 0; k < j; ++k) v -= l[i * d + k] * l[j * d + k];
+            l[i * d + j] = v / root;
+        }
+    }
+    return true;
 }
 
 }  // namespace stratum

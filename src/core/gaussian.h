@@ -8,6 +8,10 @@
 
 namespace stratum {
 
+// The largest Gaussian a card may carry: D x D precision values, checked at parse time (a Cholesky
+// factorisation, D^3 / 3 multiply-adds).
+constexpr std::size_t kMaxGaussianDims = 1024;
+
 struct GaussianModel {
     std::vector<double> mean;       // D
     std::vector<double> precision;  // D x D, row-major, symmetric positive definite
@@ -18,5 +22,9 @@ struct GaussianModel {
 // makes the quadratic form negative. Throws stratum::Error when a feature is not finite or the model's
 // precision is not D x D.
 double mahalanobis_distance(const GaussianModel& model, const float* features);
+
+// Whether the D x D row-major symmetric matrix is positive definite (a Cholesky factorisation in
+// double succeeds with every pivot above 1e-300 and at least 1e-14 of the largest diagonal value).
+bool is_positive_definite(const std::vector<double>& matrix, std::size_t dims);
 
 }  // namespace stratum

@@ -209,7 +209,7 @@ void parse_gaussian(const json& gj, const std::string& path, ExtraScore& x) {
     GaussianModel& g = x.gaussian;
     g.mean = numbers_at(gj, path, "mean");
     const std::size_t d = g.mean.size();
-    if (d == 0 || d > 2000) fail(path + ".mean", "needs 1 to 2000 values");
+    if (d == 0 || d > kMaxGaussianDims) fail(path + ".mean", "needs 1 to " + std::to_string(kMaxGaussianDims) + " values");
     const json& rows = field(gj, path, "precision");
     if (!rows.is_array() || rows.size() != d) fail(path + ".precision", "expected " + std::to_string(d) + " rows");
     g.precision.reserve(d * d);
@@ -232,6 +232,8 @@ void parse_gaussian(const json& gj, const std::string& path, ExtraScore& x) {
     }
     for (double v : g.mean)
         if (std::fabs(v) > 1e30) fail(path + ".mean", "values must lie within +-1e30");
+    // An indefinite matrix would give some images a negative squared distance, read as perfectly normal.
+    if (!is_positive_definite(g.precision, d)) fail(path + ".precision", "must be positive definite");
     x.has_gaussian = true;
 }
 
@@ -332,12 +334,11 @@ void parse_training(const json& root, ModelCard& card) {
     f.seed = integer_at(t, "training", "seed", 0, 1LL << 53);
     f.preset = string_at(t, "training", "preset");
     f.commit = string_at(t, "training", "commit");
-    if (t.contains("augment")) {
+    f.options_recorded = t.contains("augment") || t.contains("encoder_images") || t.contains("rotation_weight");
+    if (f.options_recorded) {  // all three, or none (cards made before they were recorded)
         f.augment = string_at(t, "training", "augment");
         if (f.augment != "none" && f.augment != "dihedral") fail("training.augment", "must be none or dihedral");
-    }
-    if (t.contains("encoder_images")) f.encoder_images = integer_at(t, "training", "encoder_images", 0, 1LL << 50);
-    if (t.contains("rotation_weight")) {
+        f.encoder_images = integer_at(t, "training", "encoder_images", 0, 1LL << 50);
         f.rotation_weight = number_at(t, "training", "rotation_weight");
         if (f.rotation_weight < 0) fail("training.rotation_weight", "must be 0 or positive");
     }
@@ -489,9 +490,12 @@ std::string write_model_card(const ModelCard& card) {
     root["training"] = {{"dataset", f.dataset},       {"normal_classes", f.normal_classes},
                         {"anomaly_classes", f.anomaly_classes}, {"contamination", f.contamination},
                         {"images_seen", f.images_seen}, {"seed", f.seed},
-                        {"preset", f.preset},         {"commit", f.commit},
-                        {"augment", f.augment},       {"encoder_images", f.encoder_images},
-                        {"rotation_weight", f.rotation_weight}};
+                        {"preset", f.preset},         {"commit", f.commit}};
+    if (f.options_recorded) {
+        root["training"]["augment"] = f.augment;
+        root["training"]["encoder_images"] = f.encoder_images;
+        root["training"]["rotation_weight"] = f.rotation_weight;
+    }
     if (card.architecture.present)
         root["architecture"] = {{"family", "progan"},
                                 {"fmap_base", card.architecture.fmap_base},

@@ -32,7 +32,9 @@ struct TrainingFacts {
     long long seed = 0;
     std::string preset;
     std::string commit;
-    // Training options beyond the preset (ScheduleConfig); cards made before them read the defaults.
+    // Training options beyond the preset (ScheduleConfig). Cards made before they were recorded have
+    // none (options_recorded false: unknown, and not written back as if known).
+    bool options_recorded = false;
     std::string augment = "none";    // "none" or "dihedral" (random flips and quarter turns)
     long long encoder_images = 0;    // images of the f-AnoGAN encoder phase after the GAN (0 = none)
     double rotation_weight = 0.0;    // the critic's self-supervised rotation loss weight (0 = none)

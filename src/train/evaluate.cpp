@@ -40,13 +40,11 @@ struct NetScores {
     std::map<std::string, torch::Tensor> sets;
 };
 
-// Per channel, the mean and the standard deviation over positions of every given activation.
+// Per channel, the mean and the standard deviation over positions of every given activation, as the
+// shipped scores pool them (score_heads.h).
 torch::Tensor pooled(const std::vector<torch::Tensor>& levels) {
     std::vector<torch::Tensor> parts;
-    for (const torch::Tensor& a : levels) {
-        parts.push_back(a.mean({2, 3}));
-        parts.push_back(a.flatten(2).std(2, /*unbiased=*/false));
-    }
+    for (const torch::Tensor& a : levels) parts.push_back(mean_and_spread(a));
     return torch::cat(parts, 1).to(torch::kCPU, torch::kFloat64);
 }
 
@@ -75,7 +73,7 @@ NetScores score_with_networks(Models& m, const ImageSet& set, const NetConfig& n
         append_values(s.norm, z.norm(2, 1));
         append_values(s.feature, extra.select(1, 0));
         append_values(s.reconstruction, extra.select(1, 1));
-        colour.push_back(extra_output(extra, net, 2));
+        colour.push_back(extra_output(extra, net, extra_score_index("colour")));
         append_values(s.brightness, x.flatten(1).mean(1));
         if (m.rotation) append_values(s.rotation, rotation_loss_per_image(m, x, stage, 1.0));
         const torch::Tensor xr = m.g_ema(z, stage, 1.0);
@@ -84,7 +82,7 @@ NetScores score_with_networks(Models& m, const ImageSet& set, const NetConfig& n
         append_values(s.feature_max, (f - fr).abs().view({x.size(0), c4, 16}).mean(1).amax(1));
         const std::vector<torch::Tensor> d_acts = m.d->trunk->activations(x, stage), e_acts = m.e->trunk->activations(x, stage);
         parts["critic_pooled"].push_back(pooled(d_acts));
-        parts["encoder_pooled"].push_back(extra_output(extra, net, 3));  // the encoder_gaussian score's features
+        parts["encoder_pooled"].push_back(extra_output(extra, net, extra_score_index("encoder_gaussian")));
         for (std::size_t l = 0; l < d_acts.size(); ++l) {
             parts["critic_level" + std::to_string(l)].push_back(pooled({d_acts[l]}));
             parts["encoder_level" + std::to_string(l)].push_back(pooled({e_acts[l]}));
@@ -101,8 +99,14 @@ NetScores score_with_networks(Models& m, const ImageSet& set, const NetConfig& n
 
 // Mahalanobis distance to a Gaussian fitted on the training features (score_heads.h: the shipped
 // encoder_gaussian score's fit and the core's distance).
+// No value (NaN) where no Gaussian can be fitted (fewer than 2 training images, or features that do
+// not vary), as the distance scores give none with too few images.
 std::vector<double> gaussian_distance(const torch::Tensor& train, const torch::Tensor& test) {
-    return gaussian_scores(fit_gaussian(train), test);
+    try {
+        return gaussian_scores(fit_gaussian(train), test);
+    } catch (const Error&) {
+        return std::vector<double>(static_cast<std::size_t>(test.size(0)), NAN);
+    }
 }
 
 // Non-deep yardstick: squared error of reconstructing the pixels from the top principal components of
@@ -285,7 +289,7 @@ EvalResult evaluate_run(const EvalOptions& o) {
     result.scores.push_back(summarise("pca_pixels", "PCA reconstruction error on pixels (non-deep baseline)", pca,
                                       labels, bins));
     result.scores.push_back(summarise("brightness", "mean pixel value (non-deep baseline)", s.brightness, labels, bins));
-    result.scores.push_back(summarise("colour", extra_score_infos()[2].description, colour, labels, bins));
+    result.scores.push_back(summarise("colour", extra_score_infos()[extra_score_index("colour")].description, colour, labels, bins));
     result.scores.push_back(summarise("feature_max", "max over 4x4 positions of the channel-mean |f(x) - f(G_ema(E(x)))|",
                                       s.feature_max, labels, bins));
     result.scores.push_back(summarise("critic_gaussian",
@@ -293,7 +297,7 @@ EvalResult evaluate_run(const EvalOptions& o) {
                                       critic_gaussian, labels, bins));
     result.scores.push_back(summarise("critic_knn", "mean distance to the 5 nearest training images in D's pooled multi-resolution features",
                                       critic_knn, labels, bins));
-    result.scores.push_back(summarise("encoder_gaussian", extra_score_infos()[3].description, encoder_gaussian, labels, bins));
+    result.scores.push_back(summarise("encoder_gaussian", extra_score_infos()[extra_score_index("encoder_gaussian")].description, encoder_gaussian, labels, bins));
     result.scores.push_back(summarise("untrained_colour", "the colour score with the critic as training started (yardstick)",
                                       untrained_colour, labels, bins));
     result.scores.push_back(summarise("pixel_colour",

@@ -49,7 +49,8 @@ ExportResult export_run(const ExportOptions& o) {
     else
         scorer_to_onnx(encoder, models.g_ema, models.d, doc + " (with G_ema and D's trunk for the extra scores)")
             .SerializeToString(&bytes);
-    write_file_atomic(onnx_path, bytes);
+    // Both files are written at the end, once the card is known to be valid: a failed export leaves the
+    // previous pair as it was.
 
     // Latents of the training set, in batches, through the libtorch module (the same weights).
     const TrainingSelection selection = read_training_set(run.training_set());
@@ -115,6 +116,7 @@ ExportResult export_run(const ExportOptions& o) {
     card.training.seed = static_cast<long long>(config.seed);
     card.training.preset = config.preset;
     card.training.commit = config.commit;
+    card.training.options_recorded = true;
     card.training.augment = config.schedule.augment;
     card.training.encoder_images = config.schedule.encoder_images;
     card.training.rotation_weight = config.schedule.rotation_weight;
@@ -142,6 +144,9 @@ ExportResult export_run(const ExportOptions& o) {
                     x.has_neighbours = true;
                     raw = colour_scores(x.neighbours, values, chosen);
                 } else if (infos[k].reader == ScoreReader::Gaussian) {
+                    if (values.size(1) > static_cast<std::int64_t>(kMaxGaussianDims))
+                        throw Error(std::to_string(values.size(1)) + " features, more than a card's Gaussian may hold (" +
+                                    std::to_string(kMaxGaussianDims) + "): networks this wide need another read-out");
                     if (values.size(0) < 2 * kGaussianFolds)
                         throw Error("it needs at least " + std::to_string(2 * kGaussianFolds) + " training images");
                     x.gaussian = fit_gaussian(values);
@@ -171,7 +176,10 @@ ExportResult export_run(const ExportOptions& o) {
         }
         score_index(card, card.default_score);  // throws for a name the card does not offer
     }
-    write_file_atomic(card_path, write_model_card(card));
+    const std::string card_text = write_model_card(card);
+    parse_model_card(card_text);  // what the CLI and the page will read: refused here, not there
+    write_file_atomic(onnx_path, bytes);
+    write_file_atomic(card_path, card_text);
     return {onnx_path, card_path, set.count()};
 }
 

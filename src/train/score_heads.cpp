@@ -33,15 +33,18 @@ std::vector<std::int64_t> extra_output_widths(const NetConfig& net) {
     return {1, 1, 2 * net.width_at(net.resolution), encoder};
 }
 
-namespace {
-// Each channel's mean and standard deviation sqrt(mean (a - mean)^2) over positions, as the graph
-// computes them (encoder_onnx.cpp's mean_and_spread): [N, 2 C].
+std::size_t extra_score_index(const std::string& name) {
+    const auto& infos = extra_score_infos();
+    for (std::size_t k = 0; k < infos.size(); ++k)
+        if (name == infos[k].name) return k;
+    throw Error("no extra score is called \"" + name + "\"");
+}
+
 torch::Tensor mean_and_spread(const torch::Tensor& a) {
     const torch::Tensor mean = a.mean({2, 3}, /*keepdim=*/true);
     const torch::Tensor sd = (a - mean).pow(2).mean({2, 3}).sqrt();
     return torch::cat({mean.flatten(1), sd}, 1);
 }
-}  // namespace
 
 torch::Tensor colour_features(Critic& d, const torch::Tensor& x, int stage) {
     return mean_and_spread(leaky(d->trunk->from_rgb[stage - 1](x)));

@@ -30,6 +30,8 @@ struct ExtraScoreInfo {
 };
 // In the order of the graph's outputs and of the card's extra_scores.
 const std::vector<ExtraScoreInfo>& extra_score_infos();
+// The position of the score called `name` in extra_score_infos(); throws stratum::Error for another name.
+std::size_t extra_score_index(const std::string& name);
 // Values per image of each of those outputs for these networks: 1, or the feature vector's length.
 std::vector<std::int64_t> extra_output_widths(const NetConfig& net);
 
@@ -37,6 +39,10 @@ std::vector<std::int64_t> extra_output_widths(const NetConfig& net);
 // first layer, leakyrelu(from_rgb(x)) at full resolution: [N, 2 C] float32 (C = the critic's width
 // at the input size). 1x1 filters, so these describe the image's colour distribution.
 torch::Tensor colour_features(Critic& d, const torch::Tensor& x, int stage);
+
+// Each channel's mean and standard deviation sqrt(mean (a - mean)^2) over the positions of a [N, C, H, W]
+// activation, as the graph computes them (encoder_onnx.cpp's mean_and_spread): [N, 2 C], means first.
+torch::Tensor mean_and_spread(const torch::Tensor& a);
 
 // Per image, each channel's mean and standard deviation over positions of every activation of E's
 // trunk (the input size down to 4, then the 4x4 output; TrunkImpl::activations), level after level:

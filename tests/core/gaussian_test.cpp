@@ -55,3 +55,15 @@ TEST_CASE("score_outputs reads a Gaussian score from its feature vector", "[gaus
     CHECK_THROWS_WITH(score_outputs(z, 1, {0.5, INFINITY, 1.0}, card, 1, 0.0),
                       Catch::Contains("encoder_gaussian score is not finite"));
 }
+
+TEST_CASE("is_positive_definite tells positive definite matrices from the rest", "[gaussian]") {
+    CHECK(is_positive_definite({4.0, 1.0, 1.0, 2.0}, 2));
+    CHECK(is_positive_definite({1.0}, 1));
+    CHECK_FALSE(is_positive_definite({1.0, 2.0, 2.0, 1.0}, 2));  // eigenvalues 3 and -1
+    CHECK_FALSE(is_positive_definite({1.0, 1.0, 1.0, 1.0}, 2));  // singular
+    CHECK_FALSE(is_positive_definite({0.0}, 1));
+    CHECK_FALSE(is_positive_definite({1.0, 0.0, 0.0}, 2));  // not 2 x 2
+    // 3 x 3: [[2, -1, 0], [-1, 2, -1], [0, -1, 2]] is positive definite (eigenvalues 2 - sqrt 2, 2, 2 + sqrt 2).
+    CHECK(is_positive_definite({2, -1, 0, -1, 2, -1, 0, -1, 2}, 3));
+    CHECK_FALSE(is_positive_definite({2, -1, 0, -1, 2, -1, 0, -1, -2}, 3));
+}

@@ -40,6 +40,7 @@ ModelCard sample_card() {
     card.training.seed = 7;
     card.training.preset = "small";
     card.training.commit = "abc123";
+    card.training.options_recorded = true;
     card.training.augment = "dihedral";
     card.training.encoder_images = 20000;
     card.training.rotation_weight = 0.5;
@@ -285,23 +286,29 @@ TEST_CASE("a score with a Gaussian round-trips and each bad field is named", "[m
     CHECK_THAT(error_with([](json& x) { x["gaussian"]["precision"][1] = {1.0}; }),
                Catch::Contains("gaussian.precision[1]: expected 2 numbers"));
     CHECK_THAT(error_with([](json& x) { x["gaussian"]["precision"].erase(1); }), Catch::Contains("gaussian.precision: expected 2 rows"));
-    CHECK_THAT(error_with([](json& x) { x["gaussian"]["mean"] = json::array(); }), Catch::Contains("gaussian.mean: needs 1 to 2000 values"));
+    CHECK_THAT(error_with([](json& x) { x["gaussian"]["mean"] = json::array(); }), Catch::Contains("gaussian.mean: needs 1 to 1024 values"));
+    // Symmetric with a positive diagonal but indefinite (determinant 4 * (2/3) - 9 < 0).
+    CHECK_THAT(error_with([](json& x) { x["gaussian"]["precision"][0][1] = 3.0; x["gaussian"]["precision"][1][0] = 3.0; }),
+               Catch::Contains("gaussian.precision: must be positive definite"));
     CHECK_THAT(error_with([](json& x) { x["gaussian"]["mean"][0] = 1e31; }), Catch::Contains("gaussian.mean: values must lie within"));
     CHECK_THAT(error_with([](json& x) { x["gaussian"] = 3; }), Catch::Contains("extra_scores[1].gaussian: expected an object or null"));
     CHECK_THAT(error_with([](json& x) { x["neighbours"] = {{"k", 1}, {"center", {0.0, 0.0}}, {"scale", {1.0, 1.0}}, {"points", {{0.0, 0.0}, {1.0, 1.0}}}}; }),
                Catch::Contains("extra_scores[1].gaussian: a score reads a neighbour bank or a Gaussian, not both"));
 }
 
-TEST_CASE("a card from before the training options reads their defaults; bad options are named", "[model_card]") {
+TEST_CASE("a card from before the training options has none and writes none; bad options are named", "[model_card]") {
     json j = json::parse(write_model_card(sample_card()));
     for (const char* key : {"augment", "encoder_images", "rotation_weight"}) j["training"].erase(key);
     const ModelCard old = parse_model_card(j.dump());
-    CHECK(old.training.augment == "none");
-    CHECK(old.training.encoder_images == 0);
-    CHECK(old.training.rotation_weight == 0.0);
-    j["training"]["augment"] = "sideways";
-    CHECK_THROWS_WITH(parse_model_card(j.dump()), Catch::Contains("training.augment: must be none or dihedral"));
-    j["training"]["augment"] = "none";
-    j["training"]["rotation_weight"] = -1;
-    CHECK_THROWS_WITH(parse_model_card(j.dump()), Catch::Contains("training.rotation_weight: must be 0 or positive"));
+    CHECK_FALSE(old.training.options_recorded);
+    CHECK_FALSE(json::parse(write_model_card(old))["training"].contains("augment"));  // not invented on the way back
+    json partial = json::parse(write_model_card(sample_card()));
+    partial["training"].erase("rotation_weight");
+    CHECK_THROWS_WITH(parse_model_card(partial.dump()), Catch::Contains("training.rotation_weight: missing"));
+    json bad = json::parse(write_model_card(sample_card()));
+    bad["training"]["augment"] = "sideways";
+    CHECK_THROWS_WITH(parse_model_card(bad.dump()), Catch::Contains("training.augment: must be none or dihedral"));
+    bad["training"]["augment"] = "none";
+    bad["training"]["rotation_weight"] = -1;
+    CHECK_THROWS_WITH(parse_model_card(bad.dump()), Catch::Contains("training.rotation_weight: must be 0 or positive"));
 }

@@ -2,6 +2,7 @@
 // torch (through glog) defines a CHECK macro of its own that aborts instead of reporting: include
 // torch first, drop its CHECK, then let Catch2 define the one these tests mean.
 #include "checkpoint.h"
+#include "score_heads.h"
 #include "steps.h"
 #undef CHECK
 
@@ -9,12 +10,15 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <set>
 
 #include "error.h"
 #include "run_files.h"
 
 using namespace stratum::train;
+using stratum::GaussianModel;
+using stratum::is_positive_definite;
 
 namespace {
 
@@ -298,6 +302,62 @@ TEST_CASE("the rotation loss (SS-GAN) trains the head with the critic and leaves
     CHECK(rotation_loss_per_image(with, oriented, top, 1.0).mean().item<double>() < 0.5 * before);
 }
 
+TEST_CASE("extra_output_widths says how many values each graph output gives", "[networks]") {
+    torch::NoGradGuard no_grad;
+    for (int res : {4, 8, 16, 32}) {
+        NetConfig net = tiny_net();
+        net.resolution = res;
+        INFO("resolution " << res);
+        torch::manual_seed(9);
+        Models m(net);
+        set_scoring_mode(m);
+        const torch::Tensor x = torch::rand({3, 3, res, res}) * 2 - 1;
+        const int stage = net.stages();
+        const std::vector<std::int64_t> widths = extra_output_widths(net);
+        REQUIRE(widths.size() == extra_score_infos().size());
+        CHECK(widths[extra_score_index("feature")] == 1);
+        CHECK(widths[extra_score_index("colour")] == colour_features(m.d, x, stage).size(1));
+        CHECK(widths[extra_score_index("encoder_gaussian")] == encoder_features(m.e, x, stage).size(1));
+        const torch::Tensor all = extra_scores(m.g_ema, m.d, m.e, x, m.e(x, stage, 1.0), stage);
+        CHECK(all.size(1) == std::accumulate(widths.begin(), widths.end(), std::int64_t{0}));
+        CHECK(torch::allclose(extra_output(all, net, extra_score_index("encoder_gaussian")),
+                              encoder_features(m.e, x, stage).to(torch::kFloat64), 1e-6, 1e-6));
+    }
+    CHECK_THROWS_WITH(extra_score_index("brightness"), Catch::Contains("no extra score is called \"brightness\""));
+}
+
+TEST_CASE("fit_gaussian: the inverse covariance where data are plenty, Ledoit-Wolf where they are not", "[networks]") {
+    torch::manual_seed(10);
+    // 20,000 draws of N(0, diag(4, 1)): next to no shrinkage, precision close to diag(1/4, 1).
+    const torch::Tensor plenty = torch::randn({20000, 2}, torch::kFloat64) * torch::tensor({2.0, 1.0}, torch::kFloat64);
+    const GaussianModel g = fit_gaussian(plenty);
+    REQUIRE(g.dims() == 2);
+    CHECK(g.precision[0] == Approx(0.25).epsilon(0.03));
+    CHECK(g.precision[3] == Approx(1.0).epsilon(0.03));
+    CHECK(std::fabs(g.precision[1]) < 0.02);
+    CHECK(g.precision[1] == g.precision[2]);  // exactly symmetric
+    CHECK(is_positive_definite(g.precision, 2));
+    // 5 draws in 20 dimensions: the sample covariance is singular, the shrunk one is not.
+    const GaussianModel few = fit_gaussian(torch::randn({5, 20}, torch::kFloat64));
+    CHECK(is_positive_definite(few.precision, 20));
+    CHECK_THROWS_WITH(fit_gaussian(torch::ones({10, 3}, torch::kFloat64)), Catch::Contains("do not vary"));
+    CHECK_THROWS_WITH(fit_gaussian(torch::ones({1, 3}, torch::kFloat64)), Catch::Contains("at least 2"));
+}
+
+TEST_CASE("held-out Gaussian scores measure each row against a fit without it", "[networks]") {
+    torch::manual_seed(11);
+    torch::Tensor f = torch::randn({50, 3}, torch::kFloat64);
+    f[0] = torch::tensor({8.0, -8.0, 8.0}, torch::kFloat64);  // one far outlier
+    const std::vector<double> held = gaussian_held_out_scores(f, 5, 1234);
+    const std::vector<double> in_sample = gaussian_scores(fit_gaussian(f), f);
+    REQUIRE(held.size() == 50);
+    // In-sample, the outlier widens the Gaussian it is measured against; held out, it does not.
+    CHECK(held[0] > 1.2 * in_sample[0]);
+    CHECK(held == gaussian_held_out_scores(f, 5, 1234));    // the folds follow the seed
+    CHECK(held != gaussian_held_out_scores(f, 5, 4321));
+    CHECK_THROWS_WITH(gaussian_held_out_scores(f.slice(0, 0, 9), 5, 1), Catch::Contains("at least 2 rows per fold"));
+}
+
 TEST_CASE("the EMA copy moves (1 - beta) of the way to G", "[networks]") {
     torch::manual_seed(5);
     const NetConfig net = tiny_net();
@@ -355,15 +415,33 @@ TEST_CASE("checkpoints carry their SHA-256; a kill between the renames is comple
         torch::manual_seed(5);
         Models rotating(tiny_net(), 1.0);
         Optimizers rotating_opt(rotating, 1e-3);
+        const torch::Tensor real = torch::rand({8, 3, 16, 16}) * 2 - 1;
+        Losses l;
+        critic_step(rotating, rotating_opt, real, tiny_net().stages(), 1.0, 0.999, l);  // Adam state to keep
         const std::string rpath = (dir / "rotation.pt").string();
         save_checkpoint(rpath, rotating, rotating_opt, {64, 0});
+        const auto saved_d = snapshot(*rotating.d);
         Models back(tiny_net(), 1.0);
         Optimizers back_opt(back, 1e-3);
         CHECK(load_checkpoint(rpath, back, &back_opt, torch::kCPU).images_seen == 64);
         CHECK(identical(*back.rotation, snapshot(*rotating.rotation)));
+        // The same next step from both: equal heads only if the head's Adam moments came back too.
+        torch::manual_seed(6);
+        critic_step(rotating, rotating_opt, real, tiny_net().stages(), 1.0, 0.999, l);
+        torch::manual_seed(6);
+        critic_step(back, back_opt, real, tiny_net().stages(), 1.0, 0.999, l);
+        CHECK(identical(*back.rotation, snapshot(*rotating.rotation)));
+        Optimizers fresh(back, 1e-3);  // not vacuous: a fresh optimiser's step gives another head
+        const auto after = snapshot(*back.rotation);
+        torch::manual_seed(7);
+        critic_step(back, fresh, real, tiny_net().stages(), 1.0, 0.999, l);
+        torch::manual_seed(7);
+        critic_step(rotating, rotating_opt, real, tiny_net().stages(), 1.0, 0.999, l);
+        CHECK_FALSE(identical(*back.rotation, snapshot(*rotating.rotation)));
+        CHECK_FALSE(identical(*back.rotation, after));
         Models without(tiny_net());
         CHECK(load_checkpoint(rpath, without, nullptr, torch::kCPU).images_seen == 64);
-        CHECK(identical(*without.d, snapshot(*rotating.d)));
+        CHECK(identical(*without.d, saved_d));
         Models wanting(tiny_net(), 1.0);  // a head asked of a run that has none: refused, named
         CHECK_THROWS_WITH(load_checkpoint(path, wanting, nullptr, torch::kCPU), Catch::Contains("wrong architecture"));
     }
