@@ -1,4 +1,5 @@
-# Header-only dependencies from Debian: nlohmann-json, Eigen, stb, Catch2.
+# Header-only dependencies from Debian: nlohmann-json, Eigen, stb, Catch2; and the image decoders
+# (libpng, libjpeg-turbo, libtiff, zlib) as stratum_image_libs.
 # Natively they are found as usual. Emscripten's sysroot does not see /usr/include (and must not:
 # glibc's headers would clash), so the web build links each library's own folder into a private
 # include directory.
@@ -21,6 +22,21 @@ if(EMSCRIPTEN)
   target_include_directories(stratum_deps SYSTEM INTERFACE "${_host}" "${_host}/stb")
   add_library(stratum_catch2 INTERFACE)
   target_include_directories(stratum_catch2 SYSTEM INTERFACE "${_host}")
+  # The decoders, compiled from Debian's source packages with this emscripten by
+  # scripts/build-wasm-deps.sh (scripts/setup.sh runs it) into an ignored folder.
+  set(STRATUM_WASM_DEPS "${CMAKE_SOURCE_DIR}/third_party/wasm-deps" CACHE PATH
+      "zlib, libpng, libjpeg-turbo and libtiff built for wasm (scripts/build-wasm-deps.sh)")
+  set(_libs "")
+  foreach(lib tiff png16 jpeg z)
+    set(_a "${STRATUM_WASM_DEPS}/lib/lib${lib}.a")
+    if(NOT EXISTS "${_a}")
+      message(FATAL_ERROR "stratum: ${_a} is missing: run scripts/setup.sh (or scripts/build-wasm-deps.sh)")
+    endif()
+    list(APPEND _libs "${_a}")
+  endforeach()
+  add_library(stratum_image_libs INTERFACE)
+  target_include_directories(stratum_image_libs SYSTEM INTERFACE "${STRATUM_WASM_DEPS}/include")
+  target_link_libraries(stratum_image_libs INTERFACE ${_libs})
 else()
   find_package(nlohmann_json 3 REQUIRED)
   find_package(Eigen3 3.3 REQUIRED NO_MODULE)
@@ -28,6 +44,11 @@ else()
   add_library(stratum_deps INTERFACE)
   target_link_libraries(stratum_deps INTERFACE nlohmann_json::nlohmann_json Eigen3::Eigen)
   target_include_directories(stratum_deps SYSTEM INTERFACE "${STB_INCLUDE_DIR}")
+  find_package(PNG REQUIRED)
+  find_package(JPEG REQUIRED)
+  find_package(TIFF REQUIRED)
+  add_library(stratum_image_libs INTERFACE)
+  target_link_libraries(stratum_image_libs INTERFACE TIFF::TIFF PNG::PNG JPEG::JPEG)
   find_package(Catch2 2 REQUIRED)
   add_library(stratum_catch2 INTERFACE)
   target_link_libraries(stratum_catch2 INTERFACE Catch2::Catch2)

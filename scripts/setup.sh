@@ -31,7 +31,7 @@ packages=(build-essential cmake pkg-config dpkg-dev ca-certificates
   emscripten chromium chromium-driver fonts-dejavu-core libssl-dev
   catch2 libstb-dev nlohmann-json3-dev libeigen3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev zlib1g-dev dataset-fashion-mnist gnuplot-nox
-  libjpeg-dev  # the test fixtures write CMYK and progressive JPEGs
+  libjpeg-dev libpng-dev libtiff-dev  # the decoders (libjpeg-turbo, libpng, libtiff); fixtures write with them too
   clang-14 libclang-rt-14-dev)  # the sanitizer build and the fuzzers (ASan, UBSan, libFuzzer)
 [ "$with_torch" = 1 ] && packages+=(libtorch-dev libopenblas0-openmp)
 # Node.js and npm: keep a newer install if one is there (the page's tests need node >= 18).
@@ -59,6 +59,11 @@ if [ ! -f "$imgui_dir/imgui.cpp" ]; then
   mv "$tmp/src" "$imgui_dir"
   rm -rf "$tmp"
   echo "setup: ImGui sources in $imgui_dir"
+fi
+
+# The page's decoders (zlib, libpng, libjpeg-turbo, libtiff) built for wasm from Debian's sources.
+if [ ! -f "$root/third_party/wasm-deps/lib/libtiff.a" ]; then
+  bash "$root/scripts/build-wasm-deps.sh" "$root/third_party/wasm-deps"
 fi
 
 # npm packages pinned by package-lock.json (onnxruntime-web, playwright-core).

@@ -3,6 +3,10 @@
 #include "error.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <type_traits>
 
 #define STB_IMAGE_RESIZE_IMPLEMENTATION
 #include <stb_image_resize.h>
@@ -10,34 +14,196 @@
 namespace stratum {
 namespace {
 
+template <typename T>
+std::vector<T>& samples_of(Image& image) {
+    if constexpr (std::is_same_v<T, std::uint8_t>) return image.pixels;
+    else if constexpr (std::is_same_v<T, std::uint16_t>) return image.samples16;
+    else return image.samplesf;
+}
+template <typename T>
+const std::vector<T>& samples_of(const Image& image) {
+    return samples_of<T>(const_cast<Image&>(image));
+}
+
 // Averages f_x x f_y blocks of the w x h region at `origin` (block grid centred, the few pixels left
-// over at the edges dropped).
-Image block_average(const std::uint8_t* origin, std::size_t stride, int w, int h, int channels, int fx, int fy) {
+// over at the edges dropped). `stride` in samples.
+template <typename T>
+Image block_average(const T* origin, std::size_t stride, int w, int h, int channels, int fx, int fy, SampleType type) {
     Image out;
     out.width = w / fx;
     out.height = h / fy;
     out.channels = channels;
-    out.pixels.resize(static_cast<std::size_t>(out.width) * out.height * channels);
-    const std::uint8_t* start = origin + static_cast<std::size_t>((h % fy) / 2) * stride +
-                                static_cast<std::size_t>((w % fx) / 2) * channels;
-    const std::uint32_t n = static_cast<std::uint32_t>(fx) * fy;
-    std::vector<std::uint32_t> sums(static_cast<std::size_t>(out.width) * channels);
+    out.type = type;
+    std::vector<T>& samples = samples_of<T>(out);
+    samples.resize(static_cast<std::size_t>(out.width) * out.height * channels);
+    const T* start = origin + static_cast<std::size_t>((h % fy) / 2) * stride +
+                     static_cast<std::size_t>((w % fx) / 2) * channels;
+    const double n = static_cast<double>(fx) * fy;
+    std::vector<double> sums(static_cast<std::size_t>(out.width) * channels);
     for (int oy = 0; oy < out.height; ++oy) {
-        std::fill(sums.begin(), sums.end(), 0u);
+        std::fill(sums.begin(), sums.end(), 0.0);
         for (int dy = 0; dy < fy; ++dy) {
-            const std::uint8_t* row = start + static_cast<std::size_t>(oy * fy + dy) * stride;
+            const T* row = start + static_cast<std::size_t>(oy * fy + dy) * stride;
             for (int ox = 0; ox < out.width; ++ox)
                 for (int dx = 0; dx < fx; ++dx)
                     for (int c = 0; c < channels; ++c)
                         sums[static_cast<std::size_t>(ox) * channels + c] += row[(static_cast<std::size_t>(ox) * fx + dx) * channels + c];
         }
-        std::uint8_t* dst = out.pixels.data() + static_cast<std::size_t>(oy) * out.width * channels;
-        for (std::size_t i = 0; i < sums.size(); ++i) dst[i] = static_cast<std::uint8_t>((sums[i] + n / 2) / n);
+        T* dst = samples.data() + static_cast<std::size_t>(oy) * out.width * channels;
+        for (std::size_t i = 0; i < sums.size(); ++i) {
+            if constexpr (std::is_same_v<T, float>) dst[i] = static_cast<float>(sums[i] / n);
+            else dst[i] = static_cast<T>(std::floor(sums[i] / n + 0.5));
+        }
     }
     return out;
 }
 
+template <typename T>
+int stb_resize(const T* in, int w, int h, int stride_bytes, T* out, int ow, int oh, int channels) {
+    if constexpr (std::is_same_v<T, std::uint8_t>)
+        return stbir_resize_uint8_generic(in, w, h, stride_bytes, out, ow, oh, 0, channels, STBIR_ALPHA_CHANNEL_NONE, 0,
+                                          STBIR_EDGE_CLAMP, STBIR_FILTER_DEFAULT, STBIR_COLORSPACE_LINEAR, nullptr);
+    else if constexpr (std::is_same_v<T, std::uint16_t>)
+        return stbir_resize_uint16_generic(in, w, h, stride_bytes, out, ow, oh, 0, channels, STBIR_ALPHA_CHANNEL_NONE, 0,
+                                           STBIR_EDGE_CLAMP, STBIR_FILTER_DEFAULT, STBIR_COLORSPACE_LINEAR, nullptr);
+    else
+        return stbir_resize_float_generic(in, w, h, stride_bytes, out, ow, oh, 0, channels, STBIR_ALPHA_CHANNEL_NONE, 0,
+                                          STBIR_EDGE_CLAMP, STBIR_FILTER_DEFAULT, STBIR_COLORSPACE_LINEAR, nullptr);
+}
+
+template <typename T>
+Image resize_typed(const Image& image, int width, int height, int x0, int y0, int cw, int ch) {
+    Image out;
+    out.width = width;
+    out.height = height;
+    out.channels = image.channels;
+    out.type = image.type;
+    out.significant_bits = image.significant_bits;
+    out.has_stated_range = image.has_stated_range;
+    out.stated_min = image.stated_min;
+    out.stated_max = image.stated_max;
+    out.notes = image.notes;
+    const std::vector<T>& in = samples_of<T>(image);
+    std::vector<T>& result = samples_of<T>(out);
+    std::size_t stride = static_cast<std::size_t>(image.width) * image.channels;
+    const T* origin = in.data() + y0 * stride + static_cast<std::size_t>(x0) * image.channels;
+    result.resize(static_cast<std::size_t>(width) * height * image.channels);
+    if (cw == width && ch == height) {
+        for (int y = 0; y < height; ++y)
+            std::copy(origin + y * stride, origin + y * stride + static_cast<std::size_t>(width) * image.channels,
+                      result.begin() + static_cast<std::size_t>(y) * width * image.channels);
+        return out;
+    }
+    // Reductions of more than 4x first average whole blocks: the Mitchell filter's cost grows with the
+    // ratio (about 250 taps per output pixel from 2000 to 32 pixels), while a block average is the same
+    // low-pass in one pass, and it leaves at least 4 source pixels per output for the filter to finish.
+    // (A 64 to 32 pixel training resize does not reach it.)
+    const int fx = std::max(1, cw / (4 * width)), fy = std::max(1, ch / (4 * height));
+    Image reduced;
+    if (fx > 1 || fy > 1) {
+        reduced = block_average<T>(origin, stride, cw, ch, image.channels, fx, fy, image.type);
+        origin = samples_of<T>(reduced).data();
+        cw = reduced.width;
+        ch = reduced.height;
+        stride = static_cast<std::size_t>(reduced.width) * reduced.channels;
+    }
+    if (!stb_resize<T>(origin, cw, ch, static_cast<int>(stride * sizeof(T)), result.data(), width, height, image.channels))
+        throw Error("resize failed (out of memory?)");
+    return out;
+}
+
+template <typename T, typename F>
+void for_each_sample(const Image& image, F&& f) {
+    for (const T v : samples_of<T>(image)) f(static_cast<double>(v));
+}
+template <typename F>
+void visit_samples(const Image& image, F&& f) {
+    switch (image.type) {
+        case SampleType::UInt8: for_each_sample<std::uint8_t>(image, f); break;
+        case SampleType::UInt16: for_each_sample<std::uint16_t>(image, f); break;
+        default: for_each_sample<float>(image, f); break;
+    }
+}
+
+std::string number_text(double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.6g", v);
+    return buffer;
+}
+
 }  // namespace
+
+std::string window_text(const IntensityWindow& window) {
+    return number_text(window.lo) + ":" + number_text(window.hi) + " (" +
+           (window.depth == SampleType::Float32 ? std::string("as stored") : sample_type_name(window.depth)) + ")";
+}
+
+IntensityWindow parse_window(const std::string& text, SampleType depth, const std::string& field) {
+    const std::size_t colon = text.find(':');
+    auto fail = [&](const std::string& why) -> IntensityWindow {
+        throw Error(field + " \"" + text + "\": " + why + " (expected LO:HI, for example 0:4095 for 12-bit data)");
+    };
+    if (colon == std::string::npos) return fail("no colon");
+    auto number = [&](const std::string& part, double& out) {
+        const char* begin = part.c_str();
+        char* end = nullptr;
+        out = std::strtod(begin, &end);
+        return !part.empty() && end == begin + part.size() && std::isfinite(out);
+    };
+    IntensityWindow w;
+    w.depth = depth;
+    if (!number(text.substr(0, colon), w.lo) || !number(text.substr(colon + 1), w.hi)) return fail("not two numbers");
+    if (!(w.lo < w.hi)) return fail("LO must be below HI");
+    return w;
+}
+
+double in_window_units(double value, SampleType from, const IntensityWindow& window) {
+    if (from == window.depth || from == SampleType::Float32 || window.depth == SampleType::Float32) return value;
+    return from == SampleType::UInt8 ? value * 257.0 : value / 257.0;
+}
+
+WindowFit fit_in_window(const Image& image, const IntensityWindow& window) {
+    WindowFit fit;
+    fit.stored = image.type;
+    std::size_t below = 0, above = 0, n = 0;
+    double brightest = -HUGE_VAL;
+    visit_samples(image, [&](double v) {
+        const double u = in_window_units(v, image.type, window);
+        below += u < window.lo;
+        above += u > window.hi;
+        brightest = std::max(brightest, v);
+        ++n;
+    });
+    if (n > 0) {
+        fit.below = static_cast<double>(below) / n;
+        fit.above = static_cast<double>(above) / n;
+        fit.brightest_stored = brightest;
+        fit.brightest = in_window_units(brightest, image.type, window);
+    }
+    return fit;
+}
+
+std::string window_note(const WindowFit& fit, const IntensityWindow& window) {
+    auto percent = [](double share) {
+        char buffer[32];
+        std::snprintf(buffer, sizeof buffer, share < 0.001 ? "%.2g %%" : "%.1f %%", share * 100);
+        return std::string(buffer);
+    };
+    std::string note;
+    if (fit.above > 0) note = percent(fit.above) + " of samples above";
+    if (fit.below > 0) note += (note.empty() ? "" : ", ") + percent(fit.below) + " below";
+    if (!note.empty()) return note + " the intensity window " + window_text(window);
+    if (fit.brightest >= window.lo + (window.hi - window.lo) / 16) return "";
+    note = "dark for the intensity window " + window_text(window) + ": the brightest sample is " + number_text(fit.brightest);
+    if (fit.stored == SampleType::UInt16 && window.depth != SampleType::Float32 && fit.brightest_stored > 0) {
+        int bits = 1;
+        while (bits < 16 && std::ldexp(1.0, bits) - 1 < fit.brightest_stored) ++bits;
+        const std::string top = number_text(std::ldexp(1.0, bits) - 1);
+        note += " (" + number_text(fit.brightest_stored) + " as stored: " + std::to_string(bits) +
+                "-bit data? score with --input-range 0:" + top + ")";
+    }
+    return note;
+}
 
 Fit parse_fit(const std::string& name) {
     if (name == "center_crop") return Fit::CenterCrop;
@@ -49,7 +215,7 @@ std::string fit_name(Fit fit) { return fit == Fit::CenterCrop ? "center_crop" : 
 
 Image resize_image(const Image& image, int width, int height, Fit fit) {
     if (width <= 0 || height <= 0) throw Error("resize target must be positive");
-    if (image.width <= 0 || image.height <= 0 || image.pixels.empty()) throw Error("resize of an empty image");
+    if (image.width <= 0 || image.height <= 0 || image.sample_count() == 0) throw Error("resize of an empty image");
     int x0 = 0, y0 = 0, cw = image.width, ch = image.height;
     if (fit == Fit::CenterCrop) {
         // Compare aspect ratios in integers: image.w / image.h against width / height.
@@ -65,55 +231,53 @@ Image resize_image(const Image& image, int width, int height, Fit fit) {
             y0 = (image.height - ch) / 2;
         }
     }
-    Image out;
-    out.width = width;
-    out.height = height;
-    out.channels = image.channels;
-    std::size_t stride = static_cast<std::size_t>(image.width) * image.channels;
-    const std::uint8_t* origin = image.pixels.data() + y0 * stride + static_cast<std::size_t>(x0) * image.channels;
-    if (cw == width && ch == height) {
-        out.pixels.resize(static_cast<std::size_t>(width) * height * image.channels);
-        for (int y = 0; y < height; ++y)
-            std::copy(origin + y * stride, origin + y * stride + static_cast<std::size_t>(width) * image.channels,
-                      out.pixels.begin() + static_cast<std::size_t>(y) * width * image.channels);
-        return out;
+    switch (image.type) {
+        case SampleType::UInt8: return resize_typed<std::uint8_t>(image, width, height, x0, y0, cw, ch);
+        case SampleType::UInt16: return resize_typed<std::uint16_t>(image, width, height, x0, y0, cw, ch);
+        default: return resize_typed<float>(image, width, height, x0, y0, cw, ch);
     }
-    // Reductions of more than 4x first average whole blocks: the Mitchell filter's cost grows with the
-    // ratio (about 250 taps per output pixel from 2000 to 32 pixels), while a block average is the same
-    // low-pass in one pass, and it leaves at least 4 source pixels per output for the filter to finish.
-    // (A 64 to 32 pixel training resize does not reach it.)
-    const int fx = std::max(1, cw / (4 * width)), fy = std::max(1, ch / (4 * height));
-    Image reduced;
-    if (fx > 1 || fy > 1) {
-        reduced = block_average(origin, stride, cw, ch, image.channels, fx, fy);
-        origin = reduced.pixels.data();
-        cw = reduced.width;
-        ch = reduced.height;
-        stride = static_cast<std::size_t>(reduced.width) * reduced.channels;
-    }
-    out.pixels.resize(static_cast<std::size_t>(width) * height * image.channels);
-    const int ok = stbir_resize_uint8_generic(origin, cw, ch, static_cast<int>(stride), out.pixels.data(), width,
-                                              height, 0, image.channels, STBIR_ALPHA_CHANNEL_NONE, 0,
-                                              STBIR_EDGE_CLAMP, STBIR_FILTER_DEFAULT, STBIR_COLORSPACE_LINEAR,
-                                              nullptr);
-    if (!ok) throw Error("resize failed (out of memory?)");
-    return out;
 }
 
-std::vector<float> to_chw_float(const Image& image) {
+std::vector<float> to_chw_float(const Image& image, const IntensityWindow& window) {
     const std::size_t plane = static_cast<std::size_t>(image.width) * image.height;
     std::vector<float> chw(plane * image.channels);
-    for (std::size_t i = 0; i < plane; ++i)
-        for (int c = 0; c < image.channels; ++c)
-            chw[c * plane + i] = static_cast<float>(image.pixels[i * image.channels + c]) / 127.5f - 1.0f;
+    const bool classic = image.type == SampleType::UInt8 && window == IntensityWindow{};
+    const double scale = 2.0 / (window.hi - window.lo);
+    std::size_t i = 0;
+    visit_samples(image, [&](double v) {
+        const std::size_t p = i / image.channels, c = i % image.channels;
+        // The classic 8-bit window keeps its historical float spelling, value / 127.5 - 1.
+        chw[c * plane + p] = classic ? static_cast<float>(v) / 127.5f - 1.0f
+                                     : static_cast<float>((in_window_units(v, image.type, window) - window.lo) * scale - 1.0);
+        ++i;
+    });
     return chw;
+}
+
+Image to_display8(const Image& image, const IntensityWindow& window) {
+    Image out;
+    out.width = image.width;
+    out.height = image.height;
+    out.channels = image.channels;
+    out.notes = image.notes;
+    if (image.type == SampleType::UInt8 && window == IntensityWindow{}) {
+        out.pixels = image.pixels;
+        return out;
+    }
+    out.pixels.reserve(image.sample_count());
+    const double scale = 255.0 / (window.hi - window.lo);
+    visit_samples(image, [&](double v) {
+        const double level = (in_window_units(v, image.type, window) - window.lo) * scale;
+        out.pixels.push_back(static_cast<std::uint8_t>(std::min(255.0, std::max(0.0, level)) + 0.5));
+    });
+    return out;
 }
 
 std::vector<float> preprocess(const Image& decoded, const InputSpec& spec) {
     if (decoded.channels != spec.channels)
         throw Error("internal: image has " + std::to_string(decoded.channels) + " channels, model wants " +
                     std::to_string(spec.channels));
-    return to_chw_float(resize_image(decoded, spec.width, spec.height, spec.fit));
+    return to_chw_float(resize_image(decoded, spec.width, spec.height, spec.fit), spec.window);
 }
 
 }  // namespace stratum

@@ -277,7 +277,7 @@ ImageSet load_images(const std::vector<ImageSource>& sources, int size, int chan
     auto work = [&]() {
         for (std::size_t i; (i = next++) < n;) {
             try {
-                const Image img = resize_image(decode_source(sources[i], channels), size, size, spec.fit);
+                const Image img = to_display8(resize_image(decode_source(sources[i], channels), size, size, spec.fit), spec.window);
                 // HWC to CHW
                 std::uint8_t* out = pixels.data() + i * per;
                 const std::size_t plane = static_cast<std::size_t>(size) * size;

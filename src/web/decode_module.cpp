@@ -39,7 +39,7 @@ EMSCRIPTEN_KEEPALIVE int stratum_decode(const std::uint8_t* bytes, int size, int
         spec.fit = fit == 1 ? stratum::Fit::Stretch : stratum::Fit::CenterCrop;
         const stratum::Image image = stratum::decode_image(bytes, static_cast<std::size_t>(size), channels);
         g_last.tensor = stratum::preprocess(image, spec);
-        g_last.thumbnail = web::make_thumbnail(image);  // resize_image averages a photo's blocks first
+        g_last.thumbnail = web::make_thumbnail(image, spec.window);  // resize_image averages a photo's blocks first
         return 1;
     } catch (const stratum::Error& e) {
         g_last.error = e.what();

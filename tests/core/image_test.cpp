@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -57,13 +58,17 @@ TEST_CASE("gray, gray+alpha and RGBA become the channels the model needs", "[ima
         CHECK(as_rgb.pixels[i * 3 + 2] == gray[i]);
     }
     const auto ga = pattern(4, 4, 2);
+    // Alpha is composited over white, as a browser shows the image on a white page:
+    // round((c a + 255 (255 - a)) / 255).
+    auto over_white = [](int c, int a) { return static_cast<std::uint8_t>(std::lround((c * a + 255.0 * (255 - a)) / 255.0)); };
     const Image ga_gray = decode(encode_png(4, 4, 2, ga), 1);
-    for (std::size_t i = 0; i < 16; ++i) CHECK(ga_gray.pixels[i] == ga[i * 2]);  // alpha dropped
+    for (std::size_t i = 0; i < 16; ++i) CHECK(ga_gray.pixels[i] == over_white(ga[i * 2], ga[i * 2 + 1]));
 
     const auto rgba = pattern(4, 4, 4);
     const Image rgb = decode(encode_png(4, 4, 4, rgba), 3);
     for (std::size_t i = 0; i < 16; ++i)
-        for (int c = 0; c < 3; ++c) CHECK(rgb.pixels[i * 3 + c] == rgba[i * 4 + c]);
+        for (int c = 0; c < 3; ++c) CHECK(rgb.pixels[i * 3 + c] == over_white(rgba[i * 4 + c], rgba[i * 4 + 3]));
+    CHECK(rgb.notes == std::vector<std::string>{"alpha composited over white"});
 
     // RGB to gray: ITU-R 601 luma in stb's integer form (77 R + 150 G + 29 B) >> 8.
     const std::vector<std::uint8_t> one = {200, 100, 50};
@@ -71,17 +76,18 @@ TEST_CASE("gray, gray+alpha and RGBA become the channels the model needs", "[ima
     CHECK(int(g.pixels[0]) == (77 * 200 + 150 * 100 + 29 * 50) >> 8);
 }
 
-TEST_CASE("16-bit PNG samples are scaled to 8 bits", "[image]") {
+TEST_CASE("16-bit PNG samples are kept as 16-bit values", "[image]") {
     const std::vector<std::uint16_t> samples = {0, 65535, 0x8000, 0x1234, 0xFF00, 0x00FF};
     const Bytes png = encode_png16(2, 1, 3, samples);
     const ImageHeader header = read_header(png.data(), png.size());
-    CHECK(header.sixteen_bit);
+    CHECK(header.bits_per_sample == 16);
     const Image img = decode(png, 3);
-    REQUIRE(img.pixels.size() == 6);
-    for (std::size_t i = 0; i < 6; ++i) CHECK(img.pixels[i] == (samples[i] >> 8));
+    CHECK(img.type == SampleType::UInt16);
+    CHECK(img.pixels.empty());
+    CHECK(img.samples16 == samples);
 
-    const Bytes gray16 = encode_png16(1, 1, 1, {0xABCD});
-    CHECK(decode(gray16, 1).pixels == std::vector<std::uint8_t>{0xAB});
+    const Image gray16 = decode(encode_png16(1, 1, 1, {0xABCD}), 1);
+    CHECK(gray16.samples16 == std::vector<std::uint16_t>{0xABCD});
 }
 
 TEST_CASE("GIF gives its first frame", "[image]") {
@@ -101,7 +107,7 @@ TEST_CASE("bad input is refused with a specific message", "[image]") {
 
     const Bytes png = encode_png(16, 16, 3, pattern(16, 16, 3));
     const Bytes cut_png(png.begin(), png.begin() + png.size() / 2);
-    CHECK_THAT(decode_error(cut_png), Catch::Contains("PNG") && Catch::Contains("truncated or corrupt"));
+    CHECK_THAT(decode_error(cut_png), Catch::Contains("PNG is truncated"));
     const Bytes cut_header(png.begin(), png.begin() + 12);
     CHECK_THAT(decode_error(cut_header), Catch::Contains("PNG header is unreadable or truncated"));
 
@@ -110,8 +116,8 @@ TEST_CASE("bad input is refused with a specific message", "[image]") {
     CHECK_THAT(decode_error(cut_jpg), Catch::Contains("JPEG is truncated"));
 }
 
-TEST_CASE("a JPEG Huffman table with more than 256 codes is refused before stb reads it", "[image]") {
-    // stb_image 2.27 writes past its table for such a file (found by fuzz/decode_fuzz under UBSan).
+TEST_CASE("a JPEG Huffman table with more than 256 codes is refused", "[image]") {
+    // stb_image 2.27 wrote past its table for such a file (found by fuzz/decode_fuzz under UBSan).
     std::vector<std::uint8_t> pixels(16 * 16 * 3, 128);
     Bytes jpeg = encode_jpeg(16, 16, 3, pixels, 90);
     REQUIRE_NOTHROW(decode_image(jpeg.data(), jpeg.size(), 3));
@@ -123,11 +129,12 @@ TEST_CASE("a JPEG Huffman table with more than 256 codes is refused before stb r
         }
     REQUIRE(dht > 0);
     jpeg[dht + 4 + 1 + 15] = 255;  // the first table's count of 16-bit codes: now over 256 in all
-    CHECK_THROWS_WITH(decode_image(jpeg.data(), jpeg.size(), 3), Catch::Contains("more than 256 codes"));
+    CHECK_THROWS_WITH(decode_image(jpeg.data(), jpeg.size(), 3), Catch::Contains("Huffman table"));
 }
 
 #ifdef STRATUM_FUZZ_CORPUS  // native builds: the files the fuzzers found stay refused, with the reason
-TEST_CASE("every JPEG the decode fuzzer found is refused before stb builds its tables", "[image]") {
+TEST_CASE("every JPEG the decode fuzzer found is refused with a reason", "[image]") {
+    // Found against stb_image's JPEG decoder (now libjpeg-turbo's); each must still be refused cleanly.
     int seen = 0;
     for (const auto& entry : std::filesystem::directory_iterator(STRATUM_FUZZ_CORPUS "/decode_fuzz")) {
         const std::string name = entry.path().filename().string();
@@ -135,7 +142,8 @@ TEST_CASE("every JPEG the decode fuzzer found is refused before stb builds its t
         std::ifstream in(entry.path(), std::ios::binary);
         const Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         INFO(name);
-        CHECK_THROWS_WITH(decode_image(bytes.data(), bytes.size(), 3), Catch::Contains("Huffman table"));
+        CHECK_THROWS_WITH(decode_image(bytes.data(), bytes.size(), 3),
+                          Catch::Contains("JPEG") || Catch::Contains("not an image"));
         ++seen;
     }
     CHECK(seen >= 5);
@@ -185,7 +193,7 @@ TEST_CASE("images over the pixel limit are refused from the header alone", "[ima
     // 100000 x 100000 would need 30 GB; the header is all there is, so only the limit can refuse it.
     const Bytes huge = png_header_only(100000, 100000);
     CHECK_THROWS_WITH(read_header(huge.data(), huge.size()), Catch::Contains("100000x100000") &&
-                                                             Catch::Contains("too large to decode"));
+                                                             Catch::Contains("over the limit"));
     CHECK_THAT(decode_error(huge), Catch::Contains("100000x100000") && Catch::Contains("over the limit of 150000000"));
 
     // The limit is a parameter: a small image passes the default and fails a tighter one.
@@ -196,7 +204,7 @@ TEST_CASE("images over the pixel limit are refused from the header alone", "[ima
     CHECK_THAT(decode_error(small, 3, tight), Catch::Contains("100 pixels"));
     tight.max_pixels = 100;
     CHECK_NOTHROW(decode(small, 3, tight));
-    // Formats whose size we read ourselves are refused before stb parses them; others after stbi_info.
+    // Every format's size is read from its header before a decoder starts.
     tight.max_pixels = 99;
     CHECK_THAT(decode_error(encode_bmp(10, 10, 3, pattern(10, 10, 3)), 3, tight), Catch::Contains("BMP is 10x10"));
     CHECK_THAT(decode_error(encode_jpeg(10, 10, 3, pattern(10, 10, 3), 90), 3, tight),

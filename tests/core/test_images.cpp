@@ -1,6 +1,13 @@
 #include "test_images.h"
 
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#include <jpeglib.h>
+#include <tiffio.h>
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #define STB_IMAGE_WRITE_STATIC  // internal linkage: several targets compile their own copy
@@ -160,6 +167,187 @@ Bytes with_exif_orientation(const Bytes& jpeg, int orientation, bool little_endi
     out.insert(out.end(), app1.begin(), app1.end());
     out.insert(out.end(), jpeg.begin() + 2, jpeg.end());
     return out;
+}
+
+Bytes encode_png_raw(int w, int h, int depth, int colour_type, const Bytes& raw,
+                     const std::vector<std::pair<std::string, Bytes>>& before_idat) {
+    Bytes png = kPngSignature;
+    chunk(png, "IHDR", ihdr(w, h, static_cast<std::uint8_t>(depth), static_cast<std::uint8_t>(colour_type)));
+    for (const auto& [type, data] : before_idat) chunk(png, type.c_str(), data);
+    chunk(png, "IDAT", zlib_stored(raw));
+    chunk(png, "IEND", {});
+    return png;
+}
+
+Bytes png16_with_sbit(int w, int h, const std::vector<std::uint16_t>& samples, int significant_bits) {
+    Bytes raw;
+    for (int y = 0; y < h; ++y) {
+        raw.push_back(0);
+        for (int x = 0; x < w; ++x) {
+            const std::uint16_t v = samples[static_cast<std::size_t>(y) * w + x];
+            raw.push_back(static_cast<std::uint8_t>(v >> 8));
+            raw.push_back(static_cast<std::uint8_t>(v & 0xFF));
+        }
+    }
+    return encode_png_raw(w, h, 16, 0, raw, {{"sBIT", Bytes{static_cast<std::uint8_t>(significant_bits)}}});
+}
+
+Bytes with_png_exif(const Bytes& png, int orientation) {
+    const Bytes exif = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0,
+                        static_cast<std::uint8_t>(orientation), 0, 0, 0, 0, 0, 0, 0};
+    Bytes out(png.begin(), png.begin() + 8 + 25);  // signature and IHDR
+    chunk(out, "eXIf", exif);
+    out.insert(out.end(), png.begin() + 8 + 25, png.end());
+    return out;
+}
+
+Bytes with_bad_crc(const Bytes& png, const std::string& type) {
+    Bytes out = png;
+    for (std::size_t i = 8; i + 12 <= out.size();) {
+        const std::uint32_t length = (std::uint32_t(out[i]) << 24) | (out[i + 1] << 16) | (out[i + 2] << 8) | out[i + 3];
+        if (std::memcmp(out.data() + i + 4, type.data(), 4) == 0) {
+            out[i + 8 + length] ^= 0x01;  // the stored CRC; the data stay intact
+            return out;
+        }
+        i += 12 + length;
+    }
+    throw std::runtime_error("with_bad_crc: no " + type + " chunk");
+}
+
+Bytes bmp_top_down(const Bytes& bmp) {
+    auto le32 = [&](std::size_t at) {
+        return std::uint32_t(bmp[at]) | (std::uint32_t(bmp[at + 1]) << 8) | (std::uint32_t(bmp[at + 2]) << 16) |
+               (std::uint32_t(bmp[at + 3]) << 24);
+    };
+    const std::uint32_t offset = le32(10), width = le32(18), height = le32(22);
+    const std::uint16_t bits = static_cast<std::uint16_t>(bmp[28] | (bmp[29] << 8));
+    const std::size_t stride = ((width * bits / 8) + 3) / 4 * 4;
+    Bytes out(bmp.begin(), bmp.begin() + offset);
+    const std::uint32_t negative = static_cast<std::uint32_t>(-static_cast<std::int32_t>(height));
+    for (int k = 0; k < 4; ++k) out[22 + k] = static_cast<std::uint8_t>(negative >> (8 * k));
+    for (std::uint32_t row = height; row-- > 0;)
+        out.insert(out.end(), bmp.begin() + offset + row * stride, bmp.begin() + offset + (row + 1) * stride);
+    return out;
+}
+
+Bytes libjpeg_encode(int w, int h, int components, const std::vector<std::uint8_t>& pixels, const LibjpegOptions& o) {
+    jpeg_compress_struct cinfo{};
+    jpeg_error_mgr errors{};
+    cinfo.err = jpeg_std_error(&errors);
+    jpeg_create_compress(&cinfo);
+    unsigned char* buffer = nullptr;
+    unsigned long size = 0;
+    jpeg_mem_dest(&cinfo, &buffer, &size);
+    cinfo.image_width = static_cast<JDIMENSION>(w);
+    cinfo.image_height = static_cast<JDIMENSION>(h);
+    cinfo.input_components = components;
+    cinfo.in_color_space = components == 4 ? JCS_CMYK : JCS_RGB;
+    jpeg_set_defaults(&cinfo);
+    if (components == 4) jpeg_set_colorspace(&cinfo, o.ycck ? JCS_YCCK : JCS_CMYK);
+    jpeg_set_quality(&cinfo, o.quality, TRUE);
+    if (o.full_chroma)
+        for (int c = 0; c < cinfo.num_components; ++c) cinfo.comp_info[c].h_samp_factor = cinfo.comp_info[c].v_samp_factor = 1;
+    if (o.progressive) jpeg_simple_progression(&cinfo);
+    cinfo.write_Adobe_marker = o.adobe_marker && components == 4 ? TRUE : FALSE;
+    jpeg_start_compress(&cinfo, TRUE);
+    while (cinfo.next_scanline < cinfo.image_height) {
+        JSAMPROW row = const_cast<JSAMPROW>(pixels.data() + static_cast<std::size_t>(cinfo.next_scanline) * w * components);
+        jpeg_write_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    Bytes out(buffer, buffer + size);
+    jpeg_destroy_compress(&cinfo);
+    std::free(buffer);
+    return out;
+}
+
+Bytes encode_tiff(const std::vector<TiffPage>& pages, bool bigtiff) {
+    // libtiff writes to a file (MEMFS under node); the bytes are read back.
+    static int serial = 0;
+    const std::string path = "/tmp/stratum_test_" + std::to_string(++serial) + ".tif";
+    TIFF* tif = TIFFOpen(path.c_str(), bigtiff ? "w8" : "w");
+    if (tif == nullptr) throw std::runtime_error("encode_tiff: cannot open " + path);
+    for (const TiffPage& p : pages) {
+        TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, static_cast<std::uint32_t>(p.width));
+        TIFFSetField(tif, TIFFTAG_IMAGELENGTH, static_cast<std::uint32_t>(p.height));
+        TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, static_cast<std::uint16_t>(p.samples));
+        TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, static_cast<std::uint16_t>(p.bits));
+        TIFFSetField(tif, TIFFTAG_SAMPLEFORMAT, static_cast<std::uint16_t>(p.sample_format));
+        TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, static_cast<std::uint16_t>(p.photometric));
+        TIFFSetField(tif, TIFFTAG_COMPRESSION, static_cast<std::uint16_t>(p.compression));
+        TIFFSetField(tif, TIFFTAG_PLANARCONFIG, static_cast<std::uint16_t>(p.planar ? PLANARCONFIG_SEPARATE : PLANARCONFIG_CONTIG));
+        TIFFSetField(tif, TIFFTAG_ORIENTATION, static_cast<std::uint16_t>(p.orientation));
+        if (p.reduced) TIFFSetField(tif, TIFFTAG_SUBFILETYPE, static_cast<std::uint32_t>(FILETYPE_REDUCEDIMAGE));
+        if (p.extra_alpha) {
+            const std::uint16_t kind = p.extra_alpha == 1 ? EXTRASAMPLE_ASSOCALPHA : EXTRASAMPLE_UNASSALPHA;
+            TIFFSetField(tif, TIFFTAG_EXTRASAMPLES, 1, &kind);
+        }
+        if (p.smax > p.smin) {
+            TIFFSetField(tif, TIFFTAG_SMINSAMPLEVALUE, p.smin);
+            TIFFSetField(tif, TIFFTAG_SMAXSAMPLEVALUE, p.smax);
+        }
+        if (p.photometric == PHOTOMETRIC_PALETTE) {
+            const std::size_t n = std::size_t(1) << p.bits;
+            TIFFSetField(tif, TIFFTAG_COLORMAP, p.colormap.data(), p.colormap.data() + n, p.colormap.data() + 2 * n);
+        }
+        const int per_chunk = p.planar ? 1 : p.samples;
+        const int planes = p.planar ? p.samples : 1;
+        auto row_of = [&](int plane, int y, std::uint32_t x0, std::uint32_t cols, std::size_t row_bytes) {
+            Bytes row(row_bytes, 0);
+            for (std::uint32_t c = 0; c < cols; ++c)
+                for (int s = 0; s < per_chunk; ++s) {
+                    const int sample = p.planar ? plane : s;
+                    const std::size_t src = (static_cast<std::size_t>(y) * p.width + x0 + c) * p.samples + sample;
+                    const std::size_t index = static_cast<std::size_t>(c) * per_chunk + s;
+                    if (p.sample_format == 3) {
+                        std::memcpy(row.data() + index * 4, &p.floats[src], 4);
+                    } else if (p.bits == 8) {
+                        row[index] = static_cast<std::uint8_t>(p.values[src]);
+                    } else if (p.bits == 16) {
+                        const std::uint16_t v = static_cast<std::uint16_t>(p.values[src]);
+                        std::memcpy(row.data() + index * 2, &v, 2);
+                    } else {  // packed, most significant bit first
+                        for (int k = 0; k < p.bits; ++k) {
+                            const std::size_t bit = index * p.bits + k;
+                            if ((p.values[src] >> (p.bits - 1 - k)) & 1u) row[bit >> 3] |= static_cast<std::uint8_t>(0x80 >> (bit & 7));
+                        }
+                    }
+                }
+            return row;
+        };
+        const int bits = p.sample_format == 3 ? 32 : p.bits;
+        if (p.tiled) {
+            TIFFSetField(tif, TIFFTAG_TILEWIDTH, 16u);
+            TIFFSetField(tif, TIFFTAG_TILELENGTH, 16u);
+            const std::size_t row_bytes = (16u * per_chunk * bits + 7) / 8;
+            for (int plane = 0; plane < planes; ++plane)
+                for (int y0 = 0; y0 < p.height; y0 += 16)
+                    for (int x0 = 0; x0 < p.width; x0 += 16) {
+                        Bytes tile;
+                        for (int r = 0; r < 16; ++r) {
+                            const Bytes row = y0 + r < p.height ? row_of(plane, y0 + r, x0, std::min(16, p.width - x0), row_bytes)
+                                                                : Bytes(row_bytes, 0);
+                            tile.insert(tile.end(), row.begin(), row.end());
+                        }
+                        TIFFWriteEncodedTile(tif, TIFFComputeTile(tif, x0, y0, 0, static_cast<std::uint16_t>(plane)),
+                                             tile.data(), static_cast<tmsize_t>(tile.size()));
+                    }
+        } else {
+            TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, 5u);
+            const std::size_t row_bytes = (static_cast<std::size_t>(p.width) * per_chunk * bits + 7) / 8;
+            for (int plane = 0; plane < planes; ++plane)
+                for (int y = 0; y < p.height; ++y) {
+                    Bytes row = row_of(plane, y, 0, static_cast<std::uint32_t>(p.width), row_bytes);
+                    TIFFWriteScanline(tif, row.data(), static_cast<std::uint32_t>(y), static_cast<std::uint16_t>(plane));
+                }
+        }
+        TIFFWriteDirectory(tif);
+    }
+    TIFFClose(tif);
+    std::ifstream in(path, std::ios::binary);
+    Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::remove(path.c_str());
+    return bytes;
 }
 
 }  // namespace stratum_test
