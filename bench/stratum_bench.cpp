@@ -86,7 +86,8 @@ nlohmann::json time_training(const NetConfig& net, int batch, int iterations) {
     m.to(torch::kCPU);  // as the trainer does (it also sets the memory layout)
     Optimizers o(m, 1e-3);
     const int stage = net.stages();
-    const torch::Tensor images = torch::randint(0, 256, {batch, net.channels, net.resolution, net.resolution}, torch::kUInt8);
+    // As load_images gives them: float, in the network's [-1, 1] units.
+    const torch::Tensor images = torch::rand({batch, net.channels, net.resolution, net.resolution}) * 2 - 1;
     const torch::Tensor real = prepare_reals(images, stage, stage, 1.0);
     double forward_in_iteration;
     {

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "error.h"
 #include "evaluate.h"
+#include "intensity.h"
 #include "export.h"
 #include "report.h"
 #include "run_files.h"
@@ -43,7 +44,7 @@ std::int64_t parse_count(const std::string& text) {
 struct TrainArgs {
     std::string data, out, resume, preset = "quick", images, fade, stable, split = "train";
     std::string checkpoint_every, sample_every, log_every, augment, encoder_images;
-    std::string encoder_feature_weight, rotation_loss;
+    std::string encoder_feature_weight, rotation_loss, input_range;
     std::vector<std::string> normal, contaminate_with;
     double contamination = 0, learning_rate = 0;
     int size = 32, channels = 3, batch = -1, threads = 0, fmap_base = 0, fmap_max = 0, latent = 0;
@@ -86,6 +87,11 @@ void add_train(CLI::App& app, TrainArgs& a) {
         ->capture_default_str();
     t->add_option("--limit", a.limit, "Use at most this many normal images (0 = all)");
     t->add_option("--split", a.split, "For idx folders: train or t10k")->capture_default_str();
+    t->add_option("--input-range", a.input_range,
+                  "Intensity window LO:HI in the files' sample values (e.g. 0:4095 for 12-bit data in 16-bit files): "
+                  "LO maps to -1, HI to 1. Default: 0:255 for 8-bit images; for 16-bit or float images the range the "
+                  "files state (TIFF SMin/SMaxSampleValue, PNG sBIT), else the smallest and largest sample of the "
+                  "training set. Recorded in the model card; stratum score and the page apply it");
     t->add_option("--seed", a.seed, "Random seed (data selection, weights, batches)")->capture_default_str();
     t->add_option("--images", a.images, "Length of the run in images shown to the critic (e.g. 500k, 12M)");
     t->add_option("--batch", a.batch, "Batch size (default by preset and resolution)");
@@ -163,6 +169,10 @@ train::TrainConfig config_from(const TrainArgs& a) {
     if (!a.encoder_feature_weight.empty())
         c.schedule.encoder_feature_weight = parse_number("--encoder-feature-weight", a.encoder_feature_weight);
     if (!a.rotation_loss.empty()) c.schedule.rotation_weight = parse_number("--rotation-loss", a.rotation_loss);
+    if (!a.input_range.empty()) {
+        stratum::parse_window(a.input_range, stratum::SampleType::Float32, "--input-range");  // refused here, before any work
+        c.data.input_range = a.input_range;
+    }
     return c;
 }
 
@@ -208,16 +218,22 @@ int main(int argc, char** argv) {
     CLI::App* sc = app.add_subcommand("score", "Score image files and folders with a trained encoder.");
     sc->footer("MODEL is a run folder (after `stratum export`) or an exported encoder.onnx with its .json card.\n"
                "A folder's first-level subfolders name each file's label (e.g. normal/, anomalous/).\n"
-               "Files that cannot be read are reported and skipped; the exit status is then 1.\n"
+               "Files are recognised by their content (PNG, JPEG, TIFF, BMP, GIF, TGA); every page of a TIFF stack is\n"
+               "a row. Images that cannot be read are reported and the exit status is 1; files that are no image\n"
+               "are listed with their reason. A note column says how a file was read (alpha composited over white,\n"
+               "CMYK converted, orientation applied) and flags images outside or far inside the intensity window.\n"
                "The score column is the chosen score (--score, default: the card's default), calibrated against\n"
                "the training set: larger = more anomalous; verdict compares it with the card's threshold for that\n"
                "score. The raw value of every score the model offers follows in its own column.");
     sc->add_option("model", score_options.model, "Run folder or .onnx")->required();
     sc->add_option("inputs", score_options.inputs, "Image files and folders")->required();
     sc->add_option("--csv", score_options.csv,
-                   "Write CSV (file,norm,score,verdict,label,error, then one column per extra score) here; - for stdout");
+                   "Write CSV (file,norm,score,verdict,label,error, one column per extra score, input_range,note) here; - for stdout");
     sc->add_option("--score", score_options.score, "Which score drives score and verdict: norm or one the card lists (default: the card's)");
     sc->add_option("--latents", score_options.latents, "Also write every latent as TSV here");
+    sc->add_option("--input-range", score_options.input_range,
+                   "Intensity window LO:HI in the files' sample values, instead of the card's (e.g. 0:4095 for 12-bit "
+                   "data in 16-bit files); the CSV's input_range column records the window used");
     sc->add_option("--batch", score_options.batch, "Images per encoder call on a GPU (on the CPU each image is encoded alone: its score never depends on the other files)")->capture_default_str()->check(CLI::PositiveNumber);
     add_compute_options(sc, score_options.threads, score_options.device);
 

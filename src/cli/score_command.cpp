@@ -16,6 +16,7 @@
 #include "dataset.h"
 #include "error.h"
 #include "image.h"
+#include "intensity.h"
 #include "native_encoder.h"
 #include "preprocess.h"
 #include "run_files.h"
@@ -30,7 +31,24 @@ struct Row {
     std::string file, label, error;
     LatentScore score;
     std::vector<float> latent;
+    std::string note;           // how the file was read: alpha, CMYK, orientation, the intensity window
+    bool counts = true;         // an error here makes the exit status 1 (not so for files that are no image)
 };
+
+// One decoded page on its way to a row.
+struct Page {
+    std::string name, note;
+    std::vector<float> input, latent;
+    std::vector<double> extras;
+};
+
+std::string join_notes(const Image& image, const IntensityWindow& window) {
+    std::string note;
+    for (const std::string& n : image.notes) note += (note.empty() ? "" : "; ") + n;
+    const std::string w = window_note(fit_in_window(image, window), window);
+    if (!w.empty()) note += (note.empty() ? "" : "; ") + w;
+    return note;
+}
 
 std::vector<train::ImageSource> expand_inputs(const std::vector<std::string>& inputs, std::vector<Row>& failures) {
     std::vector<train::ImageSource> sources;
@@ -40,25 +58,20 @@ std::vector<train::ImageSource> expand_inputs(const std::vector<std::string>& in
             try {
                 const train::SourceListing listing = train::list_sources(input);
                 sources.insert(sources.end(), listing.sources.begin(), listing.sources.end());
-                for (const train::ListingProblem& p : listing.problems) failures.push_back({p.location, "", p.message, {}, {}});
+                for (const train::ListingProblem& p : listing.problems)
+                    failures.push_back({p.location, "", p.message, {}, {}, "", !p.not_an_image});
             } catch (const Error& e) {
-                failures.push_back({input, "", e.what(), {}, {}});
+                failures.push_back({input, "", e.what(), {}, {}, "", true});
             }
         } else if (fs::exists(input, ec)) {
             sources.push_back({input, ""});
         } else {
-            failures.push_back({input, "", "no such file or folder", {}, {}});
+            failures.push_back({input, "", "no such file or folder", {}, {}, "", true});
         }
     }
     return sources;
 }
 
-std::vector<std::uint8_t> read_bytes(const std::string& path) {
-    errno = 0;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(std::string("cannot open the file: ") + (errno ? std::strerror(errno) : "unknown error"));
-    return std::vector<std::uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 }  // namespace
 
@@ -72,68 +85,80 @@ int run_score(const ScoreOptions& o) {
     const std::vector<train::ImageSource> sources = expand_inputs(o.inputs, rows);
     const bool tty = isatty(STDERR_FILENO);
 
+    InputSpec input = card.input;
+    if (!o.input_range.empty()) input.window = parse_window(o.input_range, SampleType::Float32, "--input-range");
+    const std::string window = window_text(input.window);
+
     // Decode and preprocess in parallel (the core's code). On the CPU each worker also encodes its
     // image alone, on one torch thread: a score never depends on which other files share the run
     // (batched convolutions sum in an order that depends on the batch). A GPU encodes in batches.
     const bool batched = encoder->on_gpu();
     const int workers = std::max(1, o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency()));
     if (!batched) encoder->set_threads(1);
-    std::vector<std::vector<float>> inputs(sources.size()), latents(sources.size());
-    std::vector<std::vector<double>> extras(sources.size());
+    std::vector<std::vector<Page>> pages(sources.size());
     std::vector<std::string> errors(sources.size());
     std::atomic<std::size_t> next{0}, encoded{0};
     auto work = [&]() {
         for (std::size_t i; (i = next++) < sources.size();) {
             try {
-                const std::vector<std::uint8_t> bytes = read_bytes(sources[i].location);
-                inputs[i] = preprocess(decode_image(bytes.data(), bytes.size(), card.input.channels), card.input);
-                if (!batched) {
-                    train::NativeEncoder::Encoded e = encoder->encode(inputs[i].data(), 1, true);
-                    latents[i] = std::move(e.latents);
-                    extras[i] = std::move(e.extras);
-                    inputs[i] = {};
-                }
+                const std::vector<std::uint8_t> bytes = train::read_image_file(sources[i].location);
+                decode_pages(bytes.data(), bytes.size(), card.input.channels, [&](Image&& image, int index, int count) {
+                    Page page;
+                    page.name = page_name(sources[i].location, index, count);
+                    page.note = join_notes(image, input.window);
+                    page.input = preprocess(image, input);
+                    if (!batched) {
+                        train::NativeEncoder::Encoded e = encoder->encode(page.input.data(), 1, true);
+                        page.latent = std::move(e.latents);
+                        page.extras = std::move(e.extras);
+                        page.input = {};
+                    }
+                    pages[i].push_back(std::move(page));
+                });
             } catch (const std::exception& e) {
                 errors[i] = e.what();
             }
             const std::size_t done = ++encoded;
             if (tty && !batched && (done % 64 == 0 || done == sources.size()))
-                std::cerr << "\rscored " + std::to_string(done) + " / " + std::to_string(sources.size()) << std::flush;
+                std::cerr << "\rscored " + std::to_string(done) + " / " + std::to_string(sources.size()) + " files" << std::flush;
         }
     };
     std::vector<std::thread> pool;
     for (int t = 0; t < workers; ++t) pool.emplace_back(work);
     for (std::thread& t : pool) t.join();
 
-    std::vector<std::size_t> good;
+    // A file that fails part-way keeps the pages read before the failure, and a row for the failure.
+    std::vector<std::pair<std::size_t, Page*>> good;
     for (std::size_t i = 0; i < sources.size(); ++i) {
-        if (errors[i].empty()) good.push_back(i);
-        else rows.push_back({sources[i].location, sources[i].label, errors[i], {}, {}});
+        for (Page& page : pages[i]) good.push_back({i, &page});
+        if (!errors[i].empty()) rows.push_back({sources[i].location, sources[i].label, errors[i], {}, {}, "", true});
     }
     if (batched) {
         std::vector<float> batch;
         for (std::size_t start = 0; start < good.size(); start += static_cast<std::size_t>(o.batch)) {
             const std::size_t end = std::min(good.size(), start + static_cast<std::size_t>(o.batch));
             batch.clear();
-            for (std::size_t k = start; k < end; ++k) batch.insert(batch.end(), inputs[good[k]].begin(), inputs[good[k]].end());
+            for (std::size_t k = start; k < end; ++k) batch.insert(batch.end(), good[k].second->input.begin(), good[k].second->input.end());
             const train::NativeEncoder::Encoded e = encoder->encode(batch.data(), static_cast<int>(end - start), true);
             for (std::size_t k = start; k < end; ++k) {
                 const std::size_t at = k - start;
-                latents[good[k]].assign(e.latents.begin() + static_cast<long>(at * card.latent_size),
-                                        e.latents.begin() + static_cast<long>((at + 1) * card.latent_size));
-                extras[good[k]].assign(e.extras.begin() + static_cast<long>(at * extra_count),
-                                       e.extras.begin() + static_cast<long>((at + 1) * extra_count));
+                Page& page = *good[k].second;
+                page.latent.assign(e.latents.begin() + static_cast<long>(at * card.latent_size),
+                                   e.latents.begin() + static_cast<long>((at + 1) * card.latent_size));
+                page.extras.assign(e.extras.begin() + static_cast<long>(at * extra_count),
+                                   e.extras.begin() + static_cast<long>((at + 1) * extra_count));
+                page.input = {};
             }
             if (tty) std::cerr << "\rscored " << end << " / " << good.size() << std::flush;
         }
     }
     if (tty && !sources.empty()) std::cerr << "\n";
-    for (const std::size_t i : good) {
-        Row row{sources[i].location, sources[i].label, "", {}, {}};
+    for (const auto& [i, page] : good) {
+        Row row{page->name, sources[i].label, "", {}, {}, page->note, true};
         try {
-            row.score = score_outputs(latents[i].data(), static_cast<std::size_t>(card.latent_size), extras[i], card, chosen,
-                                      spec.threshold.value);
-            row.latent = std::move(latents[i]);
+            row.score = score_outputs(page->latent.data(), static_cast<std::size_t>(card.latent_size), page->extras, card,
+                                      chosen, spec.threshold.value);
+            row.latent = std::move(page->latent);
         } catch (const Error& e) {
             row.error = e.what();
         }
@@ -141,11 +166,13 @@ int run_score(const ScoreOptions& o) {
     }
 
     std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.file < b.file; });
-    std::size_t failed = 0;
+    std::size_t failed = 0, not_images = 0;
     for (const Row& r : rows)
         if (!r.error.empty()) {
-            ++failed;
+            ++(r.counts ? failed : not_images);
             std::cerr << "stratum score: " << r.file << ": " << r.error << "\n";
+        } else if (!r.note.empty()) {
+            std::cerr << "stratum score: note: " << r.file << ": " << r.note << "\n";
         }
     auto verdict = [](const Row& r) { return r.error.empty() ? (r.score.flagged ? "anomalous" : "normal") : "error"; };
     if (!o.csv.empty()) {
@@ -158,12 +185,14 @@ int run_score(const ScoreOptions& o) {
         CsvWriter csv(out);
         std::vector<std::string> header{"file", "norm", "score", "verdict", "label", "error"};
         for (const ExtraScore& x : card.extra_scores) header.push_back(x.name);
+        header.insert(header.end(), {"input_range", "note"});
         csv.row(header);
         for (const Row& r : rows) {
             std::vector<std::string> fields{r.file, r.error.empty() ? csv_number(r.score.norm) : "",
                                             r.error.empty() ? csv_number(r.score.score) : "", verdict(r), r.label, r.error};
             for (std::size_t k = 0; k < card.extra_scores.size(); ++k)
                 fields.push_back(r.error.empty() && k + 1 < r.score.raw.size() ? csv_number(r.score.raw[k + 1]) : "");
+            fields.insert(fields.end(), {r.error.empty() ? window : "", r.note});
             csv.row(fields);
         }
         std::cerr << "stratum score: score = the " << spec.name << " score, calibrated (" << spec.description << ")\n";
@@ -176,10 +205,13 @@ int run_score(const ScoreOptions& o) {
             std::printf("%-40s %12.6f %+9.3f  %-9s  %s\n", r.file.c_str(), r.score.norm, r.score.score, verdict(r),
                         r.label.c_str());
         }
-        std::printf("%zu scored, %zu flagged (threshold %.3f, %s %.3g), %zu could not be read\n", rows.size() - failed,
+        std::printf("%zu scored, %zu flagged (threshold %.3f, %s %.3g), %zu could not be read, %zu no image; "
+                    "intensity window %s\n",
+                    rows.size() - failed - not_images,
                     static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(),
                                                            [](const Row& r) { return r.error.empty() && r.score.flagged; })),
-                    spec.threshold.value, spec.threshold.method.c_str(), spec.threshold.parameter, failed);
+                    spec.threshold.value, spec.threshold.method.c_str(), spec.threshold.parameter, failed, not_images,
+                    window.c_str());
     }
     if (!o.latents.empty()) {
         std::string text;

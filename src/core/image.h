@@ -41,6 +41,16 @@ struct Image {
     }
 };
 
+// Calls f(double) for every sample of `image` in storage order, whatever its type.
+template <typename F>
+void for_each_sample(const Image& image, F&& f) {
+    switch (image.type) {
+        case SampleType::UInt8: for (const std::uint8_t v : image.pixels) f(static_cast<double>(v)); break;
+        case SampleType::UInt16: for (const std::uint16_t v : image.samples16) f(static_cast<double>(v)); break;
+        default: for (const float v : image.samplesf) f(static_cast<double>(v)); break;
+    }
+}
+
 // "8-bit", "16-bit" or "float": for messages, CSV columns and cards.
 std::string sample_type_name(SampleType type);
 

@@ -109,6 +109,20 @@ void parse_input(const json& root, ModelCard& card) {
     if (range.size() != 2 || range[0] != -1.0 || range[1] != 1.0)
         fail("input.value_range", "stratum encoders take values in [-1, 1]");
     if (string_at(in, "input", "layout") != "NCHW") fail("input.layout", "expected \"NCHW\"");
+    // Cards made before 16-bit input existed carry no window: their models saw 8-bit images, 0-255.
+    if (in.contains("intensity_window")) {
+        const json& w = object_at(in, "input", "intensity_window");
+        const std::string path = "input.intensity_window";
+        card.input.window.lo = number_at(w, path, "lo");
+        card.input.window.hi = number_at(w, path, "hi");
+        if (!(card.input.window.lo < card.input.window.hi)) fail(path, "lo must be below hi");
+        try {
+            card.input.window.depth = parse_window_units(string_at(w, path, "units"));
+        } catch (const Error& e) {
+            fail(path + ".units", e.what());
+        }
+        card.window_source = w.contains("source") ? string_at(w, path, "source") : "";
+    }
 }
 
 // A calibration object (at `path`, e.g. "calibration" or "extra_scores[0].calibration") with its threshold.
@@ -467,7 +481,14 @@ std::string write_model_card(const ModelCard& card) {
                      {"fit", fit_name(card.input.fit)},
                      {"resize_filter", "stb_image_resize: Mitchell when shrinking, Catmull-Rom when enlarging"},
                      {"value_range", {-1.0, 1.0}},
-                     {"layout", "NCHW"}};
+                     {"layout", "NCHW"},
+                     {"intensity_window",
+                      {{"lo", card.input.window.lo},
+                       {"hi", card.input.window.hi},
+                       {"units", window_units(card.input.window.depth)},
+                       {"source", card.window_source},
+                       {"rule", "value -> 2 (value - lo) / (hi - lo) - 1, unclamped; 16-bit samples / 257 for 8-bit "
+                                "units, 8-bit samples x 257 for 16-bit units"}}}};
     root["output"] = {{"name", card.output_name}, {"size", card.latent_size}};
     root["score"] = {{"definition", "l2_norm"},
                      {"direction", direction_name(card.direction)},

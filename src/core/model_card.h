@@ -79,7 +79,8 @@ struct ModelCard {
     std::string onnx_sha256;  // 64 lowercase hex digits, or empty when unknown
     std::string input_name = "image";
     std::string output_name = "latent";
-    InputSpec input;
+    InputSpec input;          // input.window: the intensity window the model was trained with
+    std::string window_source = "8-bit training images";  // why that window (choose_window)
     int latent_size = 0;
     Direction direction = Direction::Higher;
     Calibration calibration;

@@ -112,98 +112,7 @@ Image resize_typed(const Image& image, int width, int height, int x0, int y0, in
     return out;
 }
 
-template <typename T, typename F>
-void for_each_sample(const Image& image, F&& f) {
-    for (const T v : samples_of<T>(image)) f(static_cast<double>(v));
-}
-template <typename F>
-void visit_samples(const Image& image, F&& f) {
-    switch (image.type) {
-        case SampleType::UInt8: for_each_sample<std::uint8_t>(image, f); break;
-        case SampleType::UInt16: for_each_sample<std::uint16_t>(image, f); break;
-        default: for_each_sample<float>(image, f); break;
-    }
-}
-
-std::string number_text(double v) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.6g", v);
-    return buffer;
-}
-
 }  // namespace
-
-std::string window_text(const IntensityWindow& window) {
-    return number_text(window.lo) + ":" + number_text(window.hi) + " (" +
-           (window.depth == SampleType::Float32 ? std::string("as stored") : sample_type_name(window.depth)) + ")";
-}
-
-IntensityWindow parse_window(const std::string& text, SampleType depth, const std::string& field) {
-    const std::size_t colon = text.find(':');
-    auto fail = [&](const std::string& why) -> IntensityWindow {
-        throw Error(field + " \"" + text + "\": " + why + " (expected LO:HI, for example 0:4095 for 12-bit data)");
-    };
-    if (colon == std::string::npos) return fail("no colon");
-    auto number = [&](const std::string& part, double& out) {
-        const char* begin = part.c_str();
-        char* end = nullptr;
-        out = std::strtod(begin, &end);
-        return !part.empty() && end == begin + part.size() && std::isfinite(out);
-    };
-    IntensityWindow w;
-    w.depth = depth;
-    if (!number(text.substr(0, colon), w.lo) || !number(text.substr(colon + 1), w.hi)) return fail("not two numbers");
-    if (!(w.lo < w.hi)) return fail("LO must be below HI");
-    return w;
-}
-
-double in_window_units(double value, SampleType from, const IntensityWindow& window) {
-    if (from == window.depth || from == SampleType::Float32 || window.depth == SampleType::Float32) return value;
-    return from == SampleType::UInt8 ? value * 257.0 : value / 257.0;
-}
-
-WindowFit fit_in_window(const Image& image, const IntensityWindow& window) {
-    WindowFit fit;
-    fit.stored = image.type;
-    std::size_t below = 0, above = 0, n = 0;
-    double brightest = -HUGE_VAL;
-    visit_samples(image, [&](double v) {
-        const double u = in_window_units(v, image.type, window);
-        below += u < window.lo;
-        above += u > window.hi;
-        brightest = std::max(brightest, v);
-        ++n;
-    });
-    if (n > 0) {
-        fit.below = static_cast<double>(below) / n;
-        fit.above = static_cast<double>(above) / n;
-        fit.brightest_stored = brightest;
-        fit.brightest = in_window_units(brightest, image.type, window);
-    }
-    return fit;
-}
-
-std::string window_note(const WindowFit& fit, const IntensityWindow& window) {
-    auto percent = [](double share) {
-        char buffer[32];
-        std::snprintf(buffer, sizeof buffer, share < 0.001 ? "%.2g %%" : "%.1f %%", share * 100);
-        return std::string(buffer);
-    };
-    std::string note;
-    if (fit.above > 0) note = percent(fit.above) + " of samples above";
-    if (fit.below > 0) note += (note.empty() ? "" : ", ") + percent(fit.below) + " below";
-    if (!note.empty()) return note + " the intensity window " + window_text(window);
-    if (fit.brightest >= window.lo + (window.hi - window.lo) / 16) return "";
-    note = "dark for the intensity window " + window_text(window) + ": the brightest sample is " + number_text(fit.brightest);
-    if (fit.stored == SampleType::UInt16 && window.depth != SampleType::Float32 && fit.brightest_stored > 0) {
-        int bits = 1;
-        while (bits < 16 && std::ldexp(1.0, bits) - 1 < fit.brightest_stored) ++bits;
-        const std::string top = number_text(std::ldexp(1.0, bits) - 1);
-        note += " (" + number_text(fit.brightest_stored) + " as stored: " + std::to_string(bits) +
-                "-bit data? score with --input-range 0:" + top + ")";
-    }
-    return note;
-}
 
 Fit parse_fit(const std::string& name) {
     if (name == "center_crop") return Fit::CenterCrop;
@@ -244,7 +153,7 @@ std::vector<float> to_chw_float(const Image& image, const IntensityWindow& windo
     const bool classic = image.type == SampleType::UInt8 && window == IntensityWindow{};
     const double scale = 2.0 / (window.hi - window.lo);
     std::size_t i = 0;
-    visit_samples(image, [&](double v) {
+    for_each_sample(image, [&](double v) {
         const std::size_t p = i / image.channels, c = i % image.channels;
         // The classic 8-bit window keeps its historical float spelling, value / 127.5 - 1.
         chw[c * plane + p] = classic ? static_cast<float>(v) / 127.5f - 1.0f
@@ -266,7 +175,7 @@ Image to_display8(const Image& image, const IntensityWindow& window) {
     }
     out.pixels.reserve(image.sample_count());
     const double scale = 255.0 / (window.hi - window.lo);
-    visit_samples(image, [&](double v) {
+    for_each_sample(image, [&](double v) {
         const double level = (in_window_units(v, image.type, window) - window.lo) * scale;
         out.pixels.push_back(static_cast<std::uint8_t>(std::min(255.0, std::max(0.0, level)) + 0.5));
     });

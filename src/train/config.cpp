@@ -114,7 +114,7 @@ std::string to_json(const TrainConfig& c) {
                  {"fmap_max", c.net.fmap_max}, {"latent", c.net.latent}}},
         {"data", {{"path", c.data.path}, {"split", c.data.split}, {"normal", c.data.normal},
                   {"contaminate_with", c.data.contaminate_with}, {"contamination", c.data.contamination},
-                  {"limit", c.data.limit}}},
+                  {"limit", c.data.limit}, {"input_range", c.data.input_range}}},
         {"schedule", {{"images", c.schedule.images}, {"progressive", c.schedule.progressive},
                       {"fade_images", c.schedule.fade_images}, {"stable_images", c.schedule.stable_images},
                       {"batch", c.schedule.batch}, {"learning_rate", c.schedule.learning_rate},
@@ -168,6 +168,7 @@ TrainConfig config_from_json(const std::string& text) {
     read(d, "data.", "contaminate_with", c.data.contaminate_with);
     read(d, "data.", "contamination", c.data.contamination);
     read(d, "data.", "limit", c.data.limit);
+    if (d.contains("input_range")) read(d, "data.", "input_range", c.data.input_range);
     const json& s = j["schedule"];
     read(s, "schedule.", "images", c.schedule.images);
     read(s, "schedule.", "progressive", c.schedule.progressive);

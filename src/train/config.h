@@ -26,6 +26,8 @@ struct DataConfig {
     std::vector<std::string> contaminate_with;  // anomaly classes mixed into training
     double contamination = 0.0;             // anomaly share of the final training set, in [0, 1)
     std::int64_t limit = 0;                 // use at most this many normal images (0 = all)
+    std::string input_range;                // "LO:HI", sample values as stored (--input-range); "" = chosen
+                                            // from the training images (choose_window)
 };
 
 struct ScheduleConfig {

@@ -4,6 +4,8 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <atomic>
 #include <cmath>
 #include <filesystem>
@@ -25,7 +27,26 @@ namespace {
 bool has_image_extension(const fs::path& p) {
     std::string ext = p.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp" || ext == ".tga" || ext == ".gif";
+    for (const char* known : {".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".bmp", ".tga", ".gif", ".tif", ".tiff"})
+        if (ext == known) return true;
+    return false;
+}
+
+// "" when the file's first bytes are those of a supported image, else the reason it is not one.
+std::string why_not_an_image(const fs::path& p) {
+    std::error_code ec;
+    const std::uintmax_t size = fs::file_size(p, ec);
+    if (ec) return "cannot read the file: " + ec.message();
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return "cannot open the file";
+    std::vector<std::uint8_t> start(static_cast<std::size_t>(std::min<std::uintmax_t>(size, 64 * 1024)));
+    in.read(reinterpret_cast<char*>(start.data()), static_cast<std::streamsize>(start.size()));
+    try {
+        check_file_start(start.data(), start.size(), size);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
 }
 
 // Recursive listing that follows symlinked folders (labs link data in) but lists each folder once:
@@ -62,10 +83,19 @@ void walk_folder(const fs::path& folder, const fs::path& root, std::set<std::pai
         }
         if (fs::is_directory(status)) {
             folders.push_back(p);
-        } else if (has_image_extension(p)) {
+        } else {
             if (!fs::is_regular_file(status)) {
                 listing.problems.push_back({p.string(), "not a regular file"});
                 continue;
+            }
+            // Files are judged by their content: an image extension is a hint (the decoder checks
+            // the bytes); any other file is opened, and left out with the reason unless it is an image.
+            if (!has_image_extension(p)) {
+                const std::string why = why_not_an_image(p);
+                if (!why.empty()) {
+                    listing.problems.push_back({p.string(), why, true});
+                    continue;
+                }
             }
             const fs::path rel = p.lexically_relative(root);
             const std::string label = std::distance(rel.begin(), rel.end()) > 1 ? rel.begin()->string() : "";
@@ -145,7 +175,9 @@ const IdxData& idx_for(const std::string& location, std::size_t& index) {
     return read_idx(images, labels);
 }
 
-Image decode_source(const ImageSource& source, int channels) {
+// Every image of a source, resized to size x size: one for most files, one per page for a TIFF stack.
+std::vector<Image> decode_source(const ImageSource& source, int channels, int size, Fit fit) {
+    std::vector<Image> images;
     if (source.location.find('#') != std::string::npos && source.location.find("idx3-ubyte") != std::string::npos) {
         std::size_t index = 0;
         const IdxData& d = idx_for(source.location, index);
@@ -157,12 +189,13 @@ Image decode_source(const ImageSource& source, int channels) {
         const std::uint8_t* p = d.images.data() + index * plane;
         for (std::size_t i = 0; i < plane; ++i)
             for (int c = 0; c < channels; ++c) gray.pixels.push_back(p[i]);
-        return gray;
+        images.push_back(resize_image(gray, size, size, fit));
+        return images;
     }
-    std::ifstream in(source.location, std::ios::binary);
-    if (!in) throw Error("cannot open the file");
-    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return decode_image(bytes.data(), bytes.size(), channels);
+    const std::vector<std::uint8_t> bytes = read_image_file(source.location);
+    decode_pages(bytes.data(), bytes.size(), channels,
+                 [&](Image&& image, int, int) { images.push_back(resize_image(image, size, size, fit)); });
+    return images;
 }
 
 }  // namespace
@@ -193,7 +226,7 @@ SourceListing list_sources(const std::string& path, const std::string& split) {
         std::sort(listing.sources.begin(), listing.sources.end(),
                   [](const ImageSource& a, const ImageSource& b) { return a.location < b.location; });
     }
-    if (listing.sources.empty()) throw Error(path + ": no images found (PNG, JPEG, BMP, TGA, GIF, or idx files)");
+    if (listing.sources.empty()) throw Error(path + ": no images found (PNG, JPEG, TIFF, BMP, GIF, TGA, or idx files)");
     std::set<std::string> classes;
     for (const ImageSource& s : listing.sources) classes.insert(s.label);
     listing.classes.assign(classes.begin(), classes.end());
@@ -264,25 +297,34 @@ TrainingSelection select_training_set(const SourceListing& listing, const DataCo
     return sel;
 }
 
+std::vector<std::uint8_t> read_image_file(const std::string& path, const DecodeLimits& limits) {
+    errno = 0;
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) throw Error(std::string("cannot open the file: ") + (errno ? std::strerror(errno) : "unknown error"));
+    const std::uint64_t size = static_cast<std::uint64_t>(in.tellg());
+    in.seekg(0);
+    // The start first: a non-image or an oversized one is refused before the rest is read.
+    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(std::min<std::uint64_t>(size, 64 * 1024)));
+    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    check_file_start(bytes.data(), bytes.size(), size, limits);
+    bytes.resize(static_cast<std::size_t>(size));
+    const std::size_t start = std::min<std::size_t>(bytes.size(), 64 * 1024);
+    in.read(reinterpret_cast<char*>(bytes.data()) + start, static_cast<std::streamsize>(bytes.size() - start));
+    if (static_cast<std::uint64_t>(in.gcount()) + start != size && size > start) throw Error("the file could not be read whole");
+    return bytes;
+}
+
 ImageSet load_images(const std::vector<ImageSource>& sources, int size, int channels, int threads,
-                     const Progress& progress) {
+                     const WindowChoice& window, const Progress& progress) {
     const std::size_t n = sources.size();
-    const std::size_t per = static_cast<std::size_t>(channels) * size * size;
-    std::vector<std::uint8_t> pixels(n * per);
+    std::vector<std::vector<Image>> decoded(n);
     std::vector<std::string> errors(n);
     std::atomic<std::size_t> next{0}, done{0};
-    InputSpec spec;
-    spec.width = spec.height = size;
-    spec.channels = channels;
+    const Fit fit = Fit::CenterCrop;
     auto work = [&]() {
         for (std::size_t i; (i = next++) < n;) {
             try {
-                const Image img = to_display8(resize_image(decode_source(sources[i], channels), size, size, spec.fit), spec.window);
-                // HWC to CHW
-                std::uint8_t* out = pixels.data() + i * per;
-                const std::size_t plane = static_cast<std::size_t>(size) * size;
-                for (std::size_t p = 0; p < plane; ++p)
-                    for (int c = 0; c < channels; ++c) out[c * plane + p] = img.pixels[p * channels + c];
+                decoded[i] = decode_source(sources[i], channels, size, fit);
             } catch (const std::exception& e) {
                 errors[i] = e.what();
             }
@@ -302,14 +344,36 @@ ImageSet load_images(const std::vector<ImageSource>& sources, int size, int chan
     ImageSet set;
     set.size = size;
     set.channels = channels;
-    set.pixels.reserve(n * per);
+    set.window = window.window;
+    set.window_source = window.source;
+    if (window.choose) {
+        std::vector<Image> all;
+        for (std::vector<Image>& pages : decoded)
+            for (Image& page : pages) all.push_back(page);
+        if (!all.empty()) {
+            const ChosenWindow chosen = choose_window(all);
+            set.window = chosen.window;
+            set.window_source = chosen.source;
+        }
+    }
+    const std::size_t per = static_cast<std::size_t>(channels) * size * size;
     for (std::size_t i = 0; i < n; ++i) {
         if (!errors[i].empty()) {
             set.skipped.push_back(sources[i].location + ": " + errors[i]);
             continue;
         }
-        set.pixels.insert(set.pixels.end(), pixels.begin() + i * per, pixels.begin() + (i + 1) * per);
-        set.sources.push_back(sources[i]);
+        const int pages = static_cast<int>(decoded[i].size());
+        for (int k = 0; k < pages; ++k) {
+            const Image& image = decoded[i][static_cast<std::size_t>(k)];
+            const std::vector<float> values = to_chw_float(image, set.window);
+            if (values.size() != per) throw Error("internal: an image of the wrong size in load_images");
+            set.values.insert(set.values.end(), values.begin(), values.end());
+            ImageSource source = sources[i];
+            source.location = page_name(source.location, k, pages);
+            if (!window_note(fit_in_window(image, set.window), set.window).empty()) ++set.outside_window;
+            set.sources.push_back(std::move(source));
+        }
+        decoded[i].clear();
     }
     return set;
 }

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "config.h"
+#include "image.h"
+#include "intensity.h"
 #include "preprocess.h"
 
 namespace stratum::train {
@@ -17,9 +19,11 @@ struct ImageSource {
     std::string label;  // class name; "" when the file sits directly in the data folder
 };
 
-// An entry that could not be listed: an unreadable folder, a broken link, a link loop.
+// An entry that could not be listed (an unreadable folder, a broken link, a link loop), or a file
+// that is no image (not_an_image: its first bytes are no supported format's).
 struct ListingProblem {
     std::string location, message;
+    bool not_an_image = false;
 };
 
 struct SourceListing {
@@ -29,33 +33,47 @@ struct SourceListing {
     bool idx = false;                  // a Fashion-MNIST style idx folder
 };
 
-// Lists a folder recursively (the first-level subfolder names the class; files with an image
-// extension only; symlinked folders are followed, each folder listed once; entries that cannot be
-// listed go to `problems`) or an idx folder. Throws stratum::Error when the path does not exist or
+// Lists a folder recursively (the first-level subfolder names the class; every file whose content
+// is a supported image, whatever its extension, while the others go to `problems` with the reason;
+// hidden files, whose names start with a dot, are passed over; symlinked folders are followed, each
+// folder listed once; entries that cannot be listed go to `problems`) or an idx folder. Throws stratum::Error when the path does not exist or
 // holds no images.
 SourceListing list_sources(const std::string& path, const std::string& split = "train");
 // "stratum COMMAND: left out LOCATION: MESSAGE" on stderr for each problem of the listing.
 void warn_listing_problems(const SourceListing& listing, const std::string& command);
 
-// Images in memory, CHW uint8, all at one size.
+// Images in memory, CHW float through `window` (the network's [-1, 1] units), all at one size. A
+// multi-page TIFF gives one image per page, its source named "FILE [page 3/12]" (page_name).
 struct ImageSet {
     int size = 0;
     int channels = 0;
-    std::vector<std::uint8_t> pixels;  // count() x channels x size x size
+    IntensityWindow window;
+    std::string window_source;
+    std::vector<float> values;         // count() x channels x size x size
     std::vector<ImageSource> sources;  // one per image
     std::vector<std::string> skipped;  // "location: reason" for each file that could not be read
+    std::size_t outside_window = 0;    // images with a window note (samples outside it, or too dark)
     std::size_t count() const { return sources.size(); }
-    const std::uint8_t* image(std::size_t i) const {
-        return pixels.data() + i * static_cast<std::size_t>(channels) * size * size;
-    }
+    const float* image(std::size_t i) const { return values.data() + i * static_cast<std::size_t>(channels) * size * size; }
+};
+
+// How load_images maps samples: `window` as given, or (choose) the window the images imply
+// (choose_window: the training set), recorded in the ImageSet.
+struct WindowChoice {
+    bool choose = false;
+    IntensityWindow window;
+    std::string source = "8-bit training images";
 };
 
 using Progress = std::function<void(std::size_t done, std::size_t total)>;
 
-// Decodes and resizes `sources` (centre crop, the core's filters) with `threads` workers.
-// Unreadable files are skipped and listed, never fatal.
+// A file's bytes, its first 64 KiB checked (check_file_start) before the rest is read.
+std::vector<std::uint8_t> read_image_file(const std::string& path, const DecodeLimits& limits = {});
+
+// Decodes and resizes `sources` (centre crop, the core's filters) with `threads` workers, then maps
+// them through the window. Unreadable files are skipped and listed, never fatal.
 ImageSet load_images(const std::vector<ImageSource>& sources, int size, int channels, int threads,
-                     const Progress& progress = nullptr);
+                     const WindowChoice& window = {}, const Progress& progress = nullptr);
 
 // The training set of DESIGN section 5: every image of the normal classes (or `limit` of them), plus
 // round(p N / (1 - p)) images drawn without replacement from the contamination classes, so that p is

@@ -21,11 +21,9 @@ constexpr double kPcaVariance = 0.9;
 
 torch::Tensor as_float(const ImageSet& set, std::int64_t begin, std::int64_t end) {
     const std::int64_t per = static_cast<std::int64_t>(set.channels) * set.size * set.size;
-    return torch::from_blob(const_cast<std::uint8_t*>(set.pixels.data()) + begin * per,
-                            {end - begin, set.channels, set.size, set.size}, torch::kUInt8)
-        .to(torch::kFloat32)
-        .div(127.5)
-        .sub(1.0);
+    return torch::from_blob(const_cast<float*>(set.values.data()) + begin * per,
+                            {end - begin, set.channels, set.size, set.size}, torch::kFloat32)
+        .clone();
 }
 
 // Per-image scores that need the networks, and the feature sets the distance scores start from.
@@ -191,7 +189,8 @@ EvalResult evaluate_run(const EvalOptions& o) {
         for (const ImageSource& s : subsample(sources, static_cast<std::size_t>(o.max_per_class), config.seed ^ 0x54455354ull))
             test.push_back(s);
     }
-    const ImageSet test_set = load_images(test, config.net.resolution, config.net.channels, o.threads);
+    const WindowChoice window = read_run_window(run);
+    const ImageSet test_set = load_images(test, config.net.resolution, config.net.channels, o.threads, window);
     result.skipped = test_set.skipped;
     std::vector<bool> labels;
     for (const ImageSource& s : test_set.sources) labels.push_back(!listed(normal, s.label));
@@ -203,7 +202,7 @@ EvalResult evaluate_run(const EvalOptions& o) {
     std::vector<ImageSource> train_sources = selection.normal;
     train_sources.insert(train_sources.end(), selection.contamination.begin(), selection.contamination.end());
     const ImageSet train_set = load_images(subsample(train_sources, kTrainingSample, config.seed ^ 0x43414C49ull),
-                                           config.net.resolution, config.net.channels, o.threads);
+                                           config.net.resolution, config.net.channels, o.threads, window);
     // The networks as training started (the trainer seeds them with the run's seed alone): a yardstick
     // that says how much of the colour score the training made.
     torch::manual_seed(config.seed);

@@ -57,7 +57,8 @@ ExportResult export_run(const ExportOptions& o) {
     std::vector<ImageSource> sources = selection.normal;
     sources.insert(sources.end(), selection.contamination.begin(), selection.contamination.end());
     std::cerr << "stratum export: encoding " << sources.size() << " training images\n";
-    const ImageSet set = load_images(sources, config.net.resolution, config.net.channels, o.threads);
+    const WindowChoice window = read_run_window(run);
+    const ImageSet set = load_images(sources, config.net.resolution, config.net.channels, o.threads, window);
     ready_for_scoring(models, device);  // the graph's layout, as `stratum score` runs it
     const int latent = config.net.latent;
     std::vector<float> latents;
@@ -66,11 +67,11 @@ ExportResult export_run(const ExportOptions& o) {
     {
         torch::NoGradGuard no_grad;
         const std::int64_t n = static_cast<std::int64_t>(set.count()), batch = 256;
-        const torch::Tensor all = torch::from_blob(const_cast<std::uint8_t*>(set.pixels.data()),
+        const torch::Tensor all = torch::from_blob(const_cast<float*>(set.values.data()),
                                                    {n, config.net.channels, config.net.resolution, config.net.resolution},
-                                                   torch::kUInt8);
+                                                   torch::kFloat32);
         for (std::int64_t i = 0; i < n; i += batch) {
-            const torch::Tensor x = all.slice(0, i, std::min(n, i + batch)).to(device).to(torch::kFloat32).div(127.5).sub(1.0);
+            const torch::Tensor x = all.slice(0, i, std::min(n, i + batch)).to(device);
             const torch::Tensor z_on_device = encoder(x, config.net.stages(), 1.0);
             const torch::Tensor z = z_on_device.to(torch::kCPU).contiguous();
             latents.insert(latents.end(), z.data_ptr<float>(), z.data_ptr<float>() + z.numel());
@@ -91,6 +92,8 @@ ExportResult export_run(const ExportOptions& o) {
     card.input.width = card.input.height = config.net.resolution;
     card.input.channels = config.net.channels;
     card.input.fit = Fit::CenterCrop;
+    card.input.window = window.window;
+    card.window_source = window.source;
     card.latent_size = latent;
     card.direction = parse_direction(o.direction);
     card.calibration = calibrate(norms);

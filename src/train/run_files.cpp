@@ -107,4 +107,25 @@ std::size_t trim_log(const std::string& path, std::int64_t images) {
     return dropped;
 }
 
+WindowChoice read_run_window(const RunFiles& run) {
+    WindowChoice choice;
+    if (!std::filesystem::exists(run.intensity_window())) return choice;
+    try {
+        const nlohmann::json j = nlohmann::json::parse(read_text_file(run.intensity_window()));
+        choice.window.lo = j.at("lo").get<double>();
+        choice.window.hi = j.at("hi").get<double>();
+        choice.window.depth = parse_window_units(j.at("units").get<std::string>());
+        choice.source = j.at("source").get<std::string>();
+        if (!(choice.window.lo < choice.window.hi)) throw Error("lo must be below hi");
+    } catch (const std::exception& e) {
+        throw Error(run.intensity_window() + ": " + e.what() + " (delete the file to choose the window again)");
+    }
+    return choice;
+}
+
+void write_run_window(const RunFiles& run, const IntensityWindow& window, const std::string& source) {
+    const nlohmann::json j = {{"lo", window.lo}, {"hi", window.hi}, {"units", window_units(window.depth)}, {"source", source}};
+    write_file_atomic(run.intensity_window(), j.dump(2) + "\n");
+}
+
 }  // namespace stratum::train

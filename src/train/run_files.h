@@ -19,6 +19,8 @@ struct RunFiles {
     std::string skipped() const { return dir + "/skipped.txt"; }
     std::string samples() const { return dir + "/samples"; }
     std::string export_dir() const { return dir + "/export"; }
+    // The intensity window the trainer chose from the training images (or was given).
+    std::string intensity_window() const { return dir + "/intensity_window.json"; }
 };
 
 // Writes to PATH.tmp, syncs it to disk, then renames over PATH: a reader sees the old or the new
@@ -40,5 +42,10 @@ std::size_t trim_log(const std::string& path, std::int64_t images);
 // training_set.tsv: one line per image, "location<TAB>class<TAB>normal|contamination".
 void write_training_set(const std::string& path, const TrainingSelection& selection);
 TrainingSelection read_training_set(const std::string& path);
+
+// The run's intensity window: what the trainer recorded, or, for runs made before 16-bit input,
+// 0-255 (8-bit). Throws stratum::Error naming the file when it is unreadable.
+WindowChoice read_run_window(const RunFiles& run);
+void write_run_window(const RunFiles& run, const IntensityWindow& window, const std::string& source);
 
 }  // namespace stratum::train

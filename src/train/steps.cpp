@@ -205,9 +205,9 @@ void train_iteration(Models& m, Optimizers& o, const torch::Tensor& real, int st
     encoder_step(m, o, real.size(0), stage, alpha, losses);
 }
 
-torch::Tensor prepare_reals(const torch::Tensor& uint8_batch, int final_stage, int stage, double alpha) {
+torch::Tensor prepare_reals(const torch::Tensor& images, int final_stage, int stage, double alpha) {
     // The layout follows the weights' (Models::to): a convolution works in its weights' format.
-    torch::Tensor x = uint8_batch.to(torch::kFloat32).div(127.5).sub(1.0);
+    torch::Tensor x = images.to(torch::kFloat32);
     for (int s = final_stage; s > stage; --s) x = downsample2(x);
     if (stage > 1 && alpha < 1.0) {
         const torch::Tensor low = upsample2(downsample2(x));

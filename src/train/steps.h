@@ -82,9 +82,9 @@ void encoder_step(Models& m, Optimizers& o, std::int64_t batch, int stage, doubl
 void real_encoder_step(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double feature_weight,
                        Losses& losses);
 
-// Each image of a uint8 [N, C, H, W] batch (H = W) under one of the 8 symmetries of the square, drawn
+// Each image of an [N, C, H, W] batch (H = W) under one of the 8 symmetries of the square, drawn
 // at random per image: flipped left-right or not, then turned by 0, 90, 180 or 270 degrees.
-torch::Tensor augment_dihedral(const torch::Tensor& uint8_batch);
+torch::Tensor augment_dihedral(const torch::Tensor& images);
 
 // One training iteration as the trainer runs it: critic step, generator step, encoder step, on the
 // batch `real` (bench/stratum_bench times exactly this).
@@ -93,8 +93,9 @@ void train_iteration(Models& m, Optimizers& o, const torch::Tensor& real, int st
 
 void update_ema(Generator& ema, const Generator& g, double beta);
 
-// Real images for a phase: uint8 CHW at full size -> [-1, 1] at the phase's resolution, blended
+// Real images for a phase: float CHW at full size, already in the network's units (the intensity
+// window applied by load_images) -> the phase's resolution, blended
 // between the two resolutions while a new block fades in (as the progressive-growing GAN does).
-torch::Tensor prepare_reals(const torch::Tensor& uint8_batch, int final_stage, int stage, double alpha);
+torch::Tensor prepare_reals(const torch::Tensor& images, int final_stage, int stage, double alpha);
 
 }  // namespace stratum::train

@@ -139,7 +139,18 @@ void Trainer::load_data() {
     all.insert(all.end(), selection.contamination.begin(), selection.contamination.end());
     std::cerr << "stratum train: reading " << all.size() << " images (" << selection.normal.size() << " normal, "
               << selection.contamination.size() << " contamination)\n";
-    const ImageSet set = load_images(all, config_.net.resolution, config_.net.channels, config_.threads,
+    // The window: the one this run recorded (a resume), the user's --input-range, or the one the
+    // training images imply (choose_window).
+    WindowChoice window;
+    if (resume_ && fs::exists(files_.intensity_window())) {
+        window = read_run_window(files_);
+    } else if (!config_.data.input_range.empty()) {
+        window.window = parse_window(config_.data.input_range, SampleType::Float32, "--input-range");
+        window.source = "given (--input-range " + config_.data.input_range + ")";
+    } else {
+        window.choose = true;
+    }
+    const ImageSet set = load_images(all, config_.net.resolution, config_.net.channels, config_.threads, window,
                                      [this](std::size_t done, std::size_t total) {
                                          if (tty_) std::cerr << "\r  decoded " << done << " / " << total << std::flush;
                                      });
@@ -152,9 +163,14 @@ void Trainer::load_data() {
                   << files_.skipped() << ")\n";
     }
     if (set.count() < 2) throw Error("fewer than 2 readable training images");
+    if (window.choose || !fs::exists(files_.intensity_window())) write_run_window(files_, set.window, set.window_source);
+    std::cerr << "stratum train: intensity window " << window_text(set.window) << ": " << set.window_source << "\n";
+    if (set.outside_window > 0)
+        std::cerr << "stratum train: " << set.outside_window << " training images sit partly outside the window or "
+                  << "are too dark for it (stratum score lists such images with a note)\n";
     const std::int64_t n = static_cast<std::int64_t>(set.count());
-    data_ = torch::from_blob(const_cast<std::uint8_t*>(set.pixels.data()),
-                             {n, config_.net.channels, config_.net.resolution, config_.net.resolution}, torch::kUInt8)
+    data_ = torch::from_blob(const_cast<float*>(set.values.data()),
+                             {n, config_.net.channels, config_.net.resolution, config_.net.resolution}, torch::kFloat32)
                 .clone()
                 .to(device_);
 }

@@ -12,7 +12,9 @@ ln -s loop.png "$inputs/loop.png"
 ln -s nowhere.png "$inputs/dangling.png"
 mkdir "$inputs/sub" && cp "$inputs/plain.png" "$inputs/sub/copy.png" && ln -s .. "$inputs/sub/up"
 cp "$inputs/plain.png" "$inputs/unreadable.png" && chmod 000 "$inputs/unreadable.png"
-extra=$'loop.png\tsymbolic link loop\ndangling.png\tbroken symbolic link\nsub/up\tsymbolic link loop\nunreadable.png\tPermission denied\nsub/copy.png\tscored'
+# expected.tsv itself: a file that is no image is listed with its reason, not skipped in silence.
+extra=$'loop.png\tsymbolic link loop\ndangling.png\tbroken symbolic link\nsub/up\tsymbolic link loop\nunreadable.png\tPermission denied\nsub/copy.png\tscored\nexpected.tsv\tnot an image'
+
 # Root reads any file: drop the capabilities that let it, so that mode 000 means unreadable here too.
 as_user=()
 [ "$(id -u)" = 0 ] && as_user=(setpriv --bounding-set=-dac_override,-dac_read_search)

@@ -312,3 +312,25 @@ TEST_CASE("a card from before the training options has none and writes none; bad
     bad["training"]["rotation_weight"] = -1;
     CHECK_THROWS_WITH(parse_model_card(bad.dump()), Catch::Contains("training.rotation_weight: must be 0 or positive"));
 }
+
+TEST_CASE("the intensity window round-trips; old cards read 0-255; bad windows are named", "[model_card]") {
+    ModelCard card = sample_card();
+    card.input.window = {0, 4095, SampleType::UInt16};
+    card.window_source = "12 significant bits, as the files state";
+    const ModelCard back = parse_model_card(write_model_card(card));
+    CHECK(back.input.window == card.input.window);
+    CHECK(back.window_source == card.window_source);
+    card.input.window = {-0.5, 2.25, SampleType::Float32};
+    CHECK(parse_model_card(write_model_card(card)).input.window == card.input.window);
+
+    json old = json::parse(write_model_card(sample_card()));
+    old["input"].erase("intensity_window");
+    CHECK(parse_model_card(old.dump()).input.window == IntensityWindow{0, 255, SampleType::UInt8});
+
+    CHECK_THAT(error_after([](json& j) { j["input"]["intensity_window"]["units"] = "12-bit"; }),
+               Catch::Contains("input.intensity_window.units") && Catch::Contains("expected 8-bit, 16-bit or as stored"));
+    CHECK_THAT(error_after([](json& j) { j["input"]["intensity_window"]["hi"] = -1; }),
+               Catch::Contains("input.intensity_window: lo must be below hi"));
+    CHECK_THAT(error_after([](json& j) { j["input"]["intensity_window"].erase("lo"); }),
+               Catch::Contains("input.intensity_window.lo: missing"));
+}

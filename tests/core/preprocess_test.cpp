@@ -117,3 +117,87 @@ TEST_CASE("preprocess checks its inputs", "[preprocess]") {
     spec.height = 2;
     CHECK(preprocess(solid(9, 6, 3, 0), spec).size() == 3u * 2 * 3);
 }
+
+TEST_CASE("the intensity window maps samples to [-1, 1] in every depth, unclamped", "[preprocess]") {
+    Image deep;
+    deep.width = 4;
+    deep.height = 1;
+    deep.channels = 1;
+    deep.type = SampleType::UInt16;
+    deep.samples16 = {0, 1000, 4095, 8190};
+    // As stored: 0 -> -1, 4095 -> 1, twice the window's top -> 3.
+    const std::vector<float> raw = to_chw_float(deep, {0, 4095, SampleType::Float32});
+    CHECK(raw[0] == -1.0f);
+    CHECK(raw[1] == Approx(2.0 * 1000 / 4095 - 1).epsilon(1e-6));
+    CHECK(raw[2] == Approx(1.0).epsilon(1e-6));
+    CHECK(raw[3] == Approx(3.0).epsilon(1e-6));
+    // In 8-bit units a 16-bit sample is divided by 257: 65535 -> 255 -> 1.
+    deep.samples16 = {0, 257 * 51, 65535, 32768};
+    const std::vector<float> eight = to_chw_float(deep, IntensityWindow{});
+    CHECK(eight[1] == Approx(51 / 127.5 - 1).epsilon(1e-6));
+    CHECK(eight[2] == Approx(1.0).epsilon(1e-6));
+    // An 8-bit image under a 16-bit window: x 257.
+    Image light;
+    light.width = light.height = light.channels = 1;
+    light.pixels = {255};
+    CHECK(to_chw_float(light, {0, 65535, SampleType::UInt16})[0] == Approx(1.0).epsilon(1e-6));
+
+    CHECK(window_text({0, 4095, SampleType::Float32}) == "0:4095 (as stored)");
+    CHECK(parse_window("100:3000", SampleType::Float32, "--input-range") == IntensityWindow{100, 3000, SampleType::Float32});
+    for (const char* bad : {"3000:100", "12", "a:b", "0:", "0:1x"})
+        CHECK_THROWS_WITH(parse_window(bad, SampleType::Float32, "--input-range"),
+                          Catch::StartsWith("--input-range \"") && Catch::Contains("expected LO:HI"));
+}
+
+TEST_CASE("window notes: samples outside, and images too dark for the window", "[preprocess]") {
+    Image img;
+    img.width = 10;
+    img.height = 1;
+    img.channels = 1;
+    img.type = SampleType::UInt16;
+    img.samples16 = {0, 10, 20, 30, 40, 50, 60, 70, 5000, 6000};
+    const IntensityWindow window{0, 4095, SampleType::Float32};
+    const WindowFit fit = fit_in_window(img, window);
+    CHECK(fit.above == Approx(0.2));
+    CHECK(fit.below == 0);
+    CHECK(window_note(fit, window) == "20.0 % of samples above the intensity window 0:4095 (as stored)");
+    img.samples16 = {0, 1, 2, 3, 4, 5, 6, 7, 8, 200};
+    CHECK(window_note(fit_in_window(img, window), window) ==
+          "dark for the intensity window 0:4095 (as stored): the brightest sample is 200");
+    // Under the 8-bit default, a 16-bit file of 12-bit data gets the flag that fixes it.
+    img.samples16 = {0, 4095};
+    CHECK(window_note(fit_in_window(img, IntensityWindow{}), IntensityWindow{}) ==
+          "dark for the intensity window 0:255 (8-bit): the brightest sample is 15.9339 (4095 as stored: 12-bit "
+          "data? score with --input-range 0:4095)");
+    img.samples16 = {0, 65535};
+    CHECK(window_note(fit_in_window(img, IntensityWindow{}), IntensityWindow{}).empty());
+}
+
+TEST_CASE("the window a training set implies", "[preprocess]") {
+    auto grey16 = [](std::vector<std::uint16_t> v, int bits) {
+        Image img;
+        img.width = static_cast<int>(v.size());
+        img.height = img.channels = 1;
+        img.type = SampleType::UInt16;
+        img.samples16 = std::move(v);
+        img.significant_bits = bits;
+        return img;
+    };
+    Image eight;
+    eight.width = eight.height = eight.channels = 1;
+    eight.pixels = {7};
+    CHECK(choose_window({eight}).window == IntensityWindow{});
+    const ChosenWindow stated = choose_window({grey16({0, 4000}, 12), grey16({5, 4095}, 12)});
+    CHECK(stated.window == IntensityWindow{0, 4095, SampleType::UInt16});
+    CHECK_THAT(stated.source, Catch::Contains("12 significant bits"));
+    // A file whose samples exceed its stated bits (scaled to 16 bits, as PNG asks): fitted instead.
+    const ChosenWindow fitted = choose_window({grey16({100, 40000}, 12), grey16({300, 900}, 0)});
+    CHECK(fitted.window == IntensityWindow{100, 40000, SampleType::UInt16});
+    CHECK_THAT(fitted.source, Catch::StartsWith("fitted"));
+    Image ranged = grey16({10, 20}, 0);
+    ranged.has_stated_range = true;
+    ranged.stated_min = 0;
+    ranged.stated_max = 1000;
+    CHECK(choose_window({ranged, ranged}).window == IntensityWindow{0, 1000, SampleType::Float32});
+    CHECK_THROWS_WITH(choose_window({grey16({5, 5}, 0)}), Catch::Contains("single intensity value"));
+}

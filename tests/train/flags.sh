@@ -19,4 +19,6 @@ expect '--rotation-loss: "1x" is not a number' --rotation-loss 1x
 expect '--encoder-feature-weight: "1.5.2" is not a number' --encoder-feature-weight 1.5.2
 expect '--rotation-loss must be 0 or positive' --rotation-loss -1
 expect '--rotation-loss needs --augment none' --rotation-loss 1 --augment dihedral
+expect '--input-range "4095:0": LO must be below HI' --input-range 4095:0
+expect '--input-range "0-4095": no colon' --input-range 0-4095
 echo "PASS"

@@ -177,7 +177,8 @@ TEST_CASE("folders: classes from first-level subfolders, bad files skipped and l
     CHECK(set.count() == 3);
     REQUIRE(set.skipped.size() == 1);
     CHECK_THAT(set.skipped[0], Catch::Contains("broken.png") && Catch::Contains("not an image"));
-    CHECK(set.image(2)[0] == 30);  // flat images stay flat through the resize
+    CHECK(set.image(2)[0] == 30 / 127.5f - 1.0f);  // flat images stay flat through the resize and the window
+    CHECK(set.window == IntensityWindow{});     // given, not chosen: the default 0-255
     CHECK_THROWS_WITH(list_sources((dir / "missing").string()), Catch::Contains("not a folder"));
     fs::remove_all(dir);
 }
