@@ -8,6 +8,18 @@
 #include "image.h"
 #include "preprocess.h"
 
+namespace {
+// Exactly one sample vector holds every sample, as `type` says.
+bool well_formed(const stratum::Image& image, int channels) {
+    const std::size_t n = image.sample_count();
+    const std::size_t in8 = image.pixels.size(), in16 = image.samples16.size(), inf = image.samplesf.size();
+    const bool typed = image.type == stratum::SampleType::UInt8    ? in8 == n && in16 == 0 && inf == 0
+                       : image.type == stratum::SampleType::UInt16 ? in16 == n && in8 == 0 && inf == 0
+                                                                   : inf == n && in8 == 0 && in16 == 0;
+    return image.width > 0 && image.height > 0 && image.channels == channels && typed;
+}
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     // A lower pixel limit than the default 150 megapixels: the same checks run, and a mutated header
     // cannot make every run allocate hundreds of megabytes (which would slow the fuzzer to a crawl).
@@ -16,9 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (int channels : {3, 1}) {
         try {
             const stratum::Image image = stratum::decode_image(data, size, channels, limits);
-            if (image.width <= 0 || image.height <= 0 || image.channels != channels ||
-                image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * channels)
-                std::abort();
+            if (!well_formed(image, channels)) std::abort();
             stratum::InputSpec spec;
             spec.channels = channels;
             spec.width = spec.height = 32;

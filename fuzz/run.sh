@@ -7,10 +7,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds="${1:-60}"
 cmake --preset sanitize >/dev/null
-cmake --build --preset sanitize -j"$(nproc)" --target decode_fuzz model_card_fuzz labels_csv_fuzz
+cmake --build --preset sanitize -j"$(nproc)" --target decode_fuzz tiff_fuzz model_card_fuzz labels_csv_fuzz
 findings=build-sanitize/fuzz-findings
 mkdir -p "$findings"
-for target in decode_fuzz model_card_fuzz labels_csv_fuzz; do
+for target in decode_fuzz tiff_fuzz model_card_fuzz labels_csv_fuzz; do
   scratch="build-sanitize/fuzz-corpus/$target"
   mkdir -p "$scratch"
   echo "== $target: $seconds s"

@@ -13,7 +13,6 @@ const pickers = {
   model: document.getElementById('model-picker'),
 };
 const params = new URLSearchParams(location.search);
-const IMAGE = /\.(png|jpe?g|bmp|tga|gif)$/i;
 
 function showOverlay(text, isError) {
   overlay.textContent = text;
@@ -230,13 +229,18 @@ function wakeFeeder() {
   if (wake) wake();
 }
 
+// A file's pages: the first fills the row registered for the file, the others get rows of their own
+// ("cells.tif [page 2/12]", made in C++); a failure after some pages adds a row that says so.
 function deliver(item, result) {
-  if (result.error) {
-    withString(result.error, (message) => app._stratum_decode_failed(item.row, item.generation, message));
+  const pages = result.pages || [];
+  if (!pages.length) {
+    withString(result.error || 'no image in the file', (message) => app._stratum_decode_failed(item.row, item.generation, message));
     return;
   }
-  withCopy(result.tensor, (tensor) => withCopy(result.thumbnail, (thumbnail) =>
-    app._stratum_add_decoded(item.row, item.generation, tensor, result.tensor.length, thumbnail, result.thumbnail.length)));
+  pages.forEach((page, k) => withCopy(page.tensor, (tensor) => withCopy(page.thumbnail, (thumbnail) => withString(page.note,
+    (note) => app._stratum_add_page(item.row, item.generation, k, result.count, tensor, page.tensor.length, thumbnail,
+      page.thumbnail.length, note)))));
+  if (result.error) withString(result.error, (message) => app._stratum_add_failure(item.row, item.generation, message));
 }
 
 async function decodeOne(item, spec) {
@@ -286,7 +290,10 @@ async function runFeeder() {
 
 // Sorts what the user gave us: a model (.onnx + .json), a labels CSV, or images (anything else is
 // handed to the core too, which names what is wrong with it).
-async function addFiles(entries) {
+async function addFiles(given) {
+  // Hidden files (.DS_Store, ._name from macOS, anything under a dot folder) are passed over, as the
+  // command line's folder listing does.
+  const entries = given.filter(({ path }) => !path.split('/').some((part) => part.startsWith('.')));
   const models = entries.filter(({ file }) => /\.(onnx|json)$/i.test(file.name));
   if (models.some(({ file }) => /\.onnx$/i.test(file.name))) await loadModelFromFiles(models.map(({ file }) => file));
   for (const { file } of entries.filter(({ file }) => /\.csv$/i.test(file.name)))
@@ -391,8 +398,8 @@ pickers.files.addEventListener('change', () => {
 });
 pickers.folder.addEventListener('change', () => {
   // webkitRelativePath starts with the chosen folder's own name; labels come from the folder above each file.
-  addFiles(Array.from(pickers.folder.files, (file) => ({ path: file.webkitRelativePath || file.name, file }))
-    .filter(({ file }) => IMAGE.test(file.name)));
+  // Every file goes to the core, which reads images by their content and names what is wrong with the rest.
+  addFiles(Array.from(pickers.folder.files, (file) => ({ path: file.webkitRelativePath || file.name, file })));
   pickers.folder.value = '';
 });
 pickers.model.addEventListener('change', () => {

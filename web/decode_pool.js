@@ -17,7 +17,7 @@ export class DecodePool {
   get size() { return this.workers.length; }
   get inFlight() { return this.waiting.size; }
 
-  // `bytes`: a Blob (a File: the worker reads it) or an ArrayBuffer. Resolves to { tensor, thumbnail }
+  // `bytes`: a Blob (a File: the worker reads it) or an ArrayBuffer. Resolves to { pages: [{ tensor, thumbnail, note }], count }
   // or { error }; never rejects.
   decode(bytes, spec) {
     if (this.broken) return Promise.resolve({ error: this.broken });

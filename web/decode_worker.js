@@ -1,22 +1,31 @@
 // A Web Worker that decodes one file at a time with the core compiled to wasm (stratum_decode.js,
-// from src/web/decode_module.cpp): a File (read here) or its bytes in; the model's input tensor and a
-// thumbnail out (transferred, not copied). The page's main loop never reads or decodes a file.
+// from src/web/decode_module.cpp): a File (read here) or its bytes in; per page the model's input
+// tensor, a thumbnail and the note out (transferred, not copied). The page's main loop never reads or decodes a file.
 import createDecoder from './stratum_decode.js';
 
 const decoder = createDecoder();
 
+// One entry per page (a TIFF stack has several): { tensor, thumbnail, note }; `count` is the number of
+// pages the file holds, `error` set when decoding stopped (after the pages returned).
 function decode(m, bytes, spec) {
   const input = new Uint8Array(bytes);
   const pointer = m._malloc(Math.max(input.length, 1));
   m.HEAPU8.set(input, pointer);
-  const ok = m._stratum_decode(pointer, input.length, spec.channels, spec.height, spec.width, spec.fit);
+  const { window: w } = spec;
+  const decoded = m._stratum_decode(pointer, input.length, spec.channels, spec.height, spec.width, spec.fit, w.lo, w.hi, w.depth);
   m._free(pointer);
-  if (!ok) return { error: m.UTF8ToString(m._stratum_decode_error()) };
-  const tensorAt = m._stratum_decoded_tensor() >> 2;
-  const tensor = m.HEAPF32.slice(tensorAt, tensorAt + m._stratum_decoded_tensor_size());
-  const thumbAt = m._stratum_decoded_thumbnail();
-  const thumbnail = m.HEAPU8.slice(thumbAt, thumbAt + m._stratum_decoded_thumbnail_size());
-  return { tensor, thumbnail };
+  const pages = [];
+  for (let k = 0; k < decoded; k++) {
+    const tensorAt = m._stratum_decoded_tensor(k) >> 2;
+    const thumbAt = m._stratum_decoded_thumbnail(k);
+    pages.push({
+      tensor: m.HEAPF32.slice(tensorAt, tensorAt + m._stratum_decoded_tensor_size(k)),
+      thumbnail: m.HEAPU8.slice(thumbAt, thumbAt + m._stratum_decoded_thumbnail_size(k)),
+      note: m.UTF8ToString(m._stratum_decoded_note(k)),
+    });
+  }
+  const error = m.UTF8ToString(m._stratum_decode_error());
+  return { pages, count: m._stratum_decoded_page_count(), ...(error ? { error } : {}) };
 }
 
 self.onmessage = async ({ data }) => {
@@ -36,7 +45,7 @@ self.onmessage = async ({ data }) => {
   } finally {
     m._stratum_decode_release();
   }
-  const transfer = result.tensor ? [result.tensor.buffer, result.thumbnail.buffer] : [];
+  const transfer = (result.pages || []).flatMap((p) => [p.tensor.buffer, p.thumbnail.buffer]);
   // wasm memory never shrinks: after a very large photo the pool replaces this worker (decode_pool.js).
   self.postMessage({ id: data.id, ...result, memoryBytes: m.HEAPU8.length }, transfer);
 };

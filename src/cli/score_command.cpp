@@ -42,13 +42,6 @@ struct Page {
     std::vector<double> extras;
 };
 
-std::string join_notes(const Image& image, const IntensityWindow& window) {
-    std::string note;
-    for (const std::string& n : image.notes) note += (note.empty() ? "" : "; ") + n;
-    const std::string w = window_note(fit_in_window(image, window), window);
-    if (!w.empty()) note += (note.empty() ? "" : "; ") + w;
-    return note;
-}
 
 std::vector<train::ImageSource> expand_inputs(const std::vector<std::string>& inputs, std::vector<Row>& failures) {
     std::vector<train::ImageSource> sources;
@@ -105,7 +98,7 @@ int run_score(const ScoreOptions& o) {
                 decode_pages(bytes.data(), bytes.size(), card.input.channels, [&](Image&& image, int index, int count) {
                     Page page;
                     page.name = page_name(sources[i].location, index, count);
-                    page.note = join_notes(image, input.window);
+                    page.note = image_note(image, input.window);
                     page.input = preprocess(image, input);
                     if (!batched) {
                         train::NativeEncoder::Encoded e = encoder->encode(page.input.data(), 1, true);
@@ -174,6 +167,16 @@ int run_score(const ScoreOptions& o) {
         } else if (!r.note.empty()) {
             std::cerr << "stratum score: note: " << r.file << ": " << r.note << "\n";
         }
+    char summary_text[400];
+    std::snprintf(summary_text, sizeof summary_text,
+                  "%zu scored, %zu flagged (threshold %.3f, %s %.3g), %zu could not be read, %zu no image; "
+                  "intensity window %s",
+                  rows.size() - failed - not_images,
+                  static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(),
+                                                         [](const Row& r) { return r.error.empty() && r.score.flagged; })),
+                  spec.threshold.value, spec.threshold.method.c_str(), spec.threshold.parameter, failed, not_images,
+                  window.c_str());
+    const std::string summary = summary_text;
     auto verdict = [](const Row& r) { return r.error.empty() ? (r.score.flagged ? "anomalous" : "normal") : "error"; };
     if (!o.csv.empty()) {
         std::ofstream file;
@@ -196,6 +199,7 @@ int run_score(const ScoreOptions& o) {
             csv.row(fields);
         }
         std::cerr << "stratum score: score = the " << spec.name << " score, calibrated (" << spec.description << ")\n";
+        std::cerr << "stratum score: " << summary << "\n";
     } else {
         std::printf("score = the %s score, calibrated against the training set (%s)\n", spec.name.c_str(),
                     spec.description.c_str());
@@ -205,13 +209,7 @@ int run_score(const ScoreOptions& o) {
             std::printf("%-40s %12.6f %+9.3f  %-9s  %s\n", r.file.c_str(), r.score.norm, r.score.score, verdict(r),
                         r.label.c_str());
         }
-        std::printf("%zu scored, %zu flagged (threshold %.3f, %s %.3g), %zu could not be read, %zu no image; "
-                    "intensity window %s\n",
-                    rows.size() - failed - not_images,
-                    static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(),
-                                                           [](const Row& r) { return r.error.empty() && r.score.flagged; })),
-                    spec.threshold.value, spec.threshold.method.c_str(), spec.threshold.parameter, failed, not_images,
-                    window.c_str());
+        std::printf("%s\n", summary.c_str());
     }
     if (!o.latents.empty()) {
         std::string text;

@@ -111,6 +111,29 @@ PageSize size_of(const Tiff& t, const std::string& page) {
     return s;
 }
 
+// A page that would decode to more than 64 MiB from data more than 512 times smaller: Deflate's
+// ceiling is about 1032:1, reached only by constant data, which no camera writes; such a file is a
+// decompression bomb, refused before its pixels are inflated.
+constexpr std::uint64_t kBombBytes = 64ull << 20;
+constexpr std::uint64_t kBombRatio = 512;
+void check_expansion(const Tiff& t, const std::string& page, const PageSize& s) {
+    std::uint16_t samples = 1, bits = 1;
+    TIFFGetFieldDefaulted(t.get(), TIFFTAG_SAMPLESPERPIXEL, &samples);
+    TIFFGetFieldDefaulted(t.get(), TIFFTAG_BITSPERSAMPLE, &bits);
+    const std::uint64_t decoded = std::uint64_t(s.width) * s.height * samples * std::max<std::uint16_t>(bits, 8) / 8;
+    if (decoded <= kBombBytes) return;
+    const bool tiled = TIFFIsTiled(t.get());
+    std::uint64_t* counts = nullptr;
+    if (!TIFFGetField(t.get(), tiled ? TIFFTAG_TILEBYTECOUNTS : TIFFTAG_STRIPBYTECOUNTS, &counts) || counts == nullptr) return;
+    const std::uint32_t chunks = tiled ? TIFFNumberOfTiles(t.get()) : TIFFNumberOfStrips(t.get());
+    std::uint64_t stored = 0;
+    for (std::uint32_t i = 0; i < chunks; ++i) stored += counts[i];
+    if (decoded > kBombRatio * std::max<std::uint64_t>(stored, 1))
+        throw Error("TIFF " + page + " would expand " + std::to_string(stored) + " bytes of data to " +
+                    std::to_string(decoded) + " bytes (more than " + std::to_string(kBombRatio) +
+                    " times): refused as a decompression bomb");
+}
+
 // Walks every directory once: counts full-resolution pages and checks the limits before any pixel
 // is read. Calls `each(page_index)` with the directory current. Throws beyond a limit or when the
 // chain of directories is broken (libtiff detects loops).
@@ -131,6 +154,7 @@ int walk_pages(Tiff& t, const DecodeLimits& limits, Each&& each) {
                             " pixels");
             if (++pages > limits.max_pages)
                 throw Error("TIFF has more than " + std::to_string(limits.max_pages) + " pages, over the limit");
+            check_expansion(t, name, s);
             total += n;
             if (total > limits.max_total_pixels)
                 throw Error("TIFF pages hold more than " + std::to_string(limits.max_total_pixels) +
@@ -139,7 +163,11 @@ int walk_pages(Tiff& t, const DecodeLimits& limits, Each&& each) {
         }
         t.clear_error();
         if (!TIFFReadDirectory(t.get())) {
-            if (t.has_error()) t.fail("directory " + std::to_string(directory + 2) + " is unreadable");
+            // The chain ends where a directory says nothing follows; stopping anywhere else means a
+            // directory that cannot be read or one that points back up the chain (libtiff stops loops).
+            if (t.has_error() || !TIFFLastDirectory(t.get()))
+                t.fail("directory " + std::to_string(directory + 2) +
+                       " is unreadable, or the directories point back to an earlier one (a loop)");
             break;
         }
     }

@@ -100,6 +100,14 @@ std::string window_note(const WindowFit& fit, const IntensityWindow& window) {
     return note;
 }
 
+std::string image_note(const Image& image, const IntensityWindow& window) {
+    std::string note;
+    for (const std::string& n : image.notes) note += (note.empty() ? "" : "; ") + n;
+    const std::string w = window_note(fit_in_window(image, window), window);
+    if (!w.empty()) note += (note.empty() ? "" : "; ") + w;
+    return note;
+}
+
 ChosenWindow choose_window(const std::vector<Image>& images) {
     if (images.empty()) throw Error("no training images to choose an intensity window from");
     bool any16 = false, any_float = false;

@@ -49,6 +49,11 @@ WindowFit fit_in_window(const Image& image, const IntensityWindow& window);
 // stored: 12-bit data? score with --input-range 0:4095)".
 std::string window_note(const WindowFit& fit, const IntensityWindow& window);
 
+// The note column of the CLI's CSV and the page's table: how the file was read (the decoder's notes:
+// alpha composited, CMYK converted, orientation applied) and window_note, joined by "; "; "" when
+// there is nothing to say.
+std::string image_note(const Image& image, const IntensityWindow& window);
+
 // The window a training set implies, and why (recorded in the model card):
 //   every image 8-bit                      -> 0:255 (8-bit), "8-bit training images"
 //   16-bit images with one stated range    -> that range, as stored, "TIFF SMinSampleValue/SMaxSampleValue"

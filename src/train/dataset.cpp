@@ -370,7 +370,7 @@ ImageSet load_images(const std::vector<ImageSource>& sources, int size, int chan
             set.values.insert(set.values.end(), values.begin(), values.end());
             ImageSource source = sources[i];
             source.location = page_name(source.location, k, pages);
-            if (!window_note(fit_in_window(image, set.window), set.window).empty()) ++set.outside_window;
+            if (!window_note(fit_in_window(image, set.window), set.window).empty()) ++set.outside_window;  // not the decoder's notes
             set.sources.push_back(std::move(source));
         }
         decoded[i].clear();

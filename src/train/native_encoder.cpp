@@ -113,8 +113,18 @@ std::string card_path_for(const std::string& onnx_path) {
     return fs::path(onnx_path).replace_extension(".json").string();
 }
 
-std::unique_ptr<NativeEncoder> NativeEncoder::open(const std::string& model, const std::string& device, int threads) {
+std::unique_ptr<NativeEncoder> NativeEncoder::open(const std::string& model_given, const std::string& device, int threads) {
     std::error_code ec;
+    std::string model = model_given;
+    // A folder holding an exported pair (models/<name>/, a run's export/): its encoder.onnx.
+    if (fs::is_directory(model, ec) && !fs::exists(RunFiles{model}.config()) && fs::exists(model + "/encoder.onnx"))
+        model += "/encoder.onnx";
+    // The card named instead of its graph: the graph it names.
+    if (fs::path(model).extension() == ".json" && fs::is_regular_file(model, ec)) {
+        const std::string graph = fs::path(model).replace_extension(".onnx").string();
+        if (!fs::exists(graph)) throw Error(model + " is a model card: give its .onnx graph (" + graph + " is missing)");
+        model = graph;
+    }
     if (fs::is_directory(model, ec)) {
         const RunFiles run{model};
         const std::string card_file = run.export_dir() + "/encoder.json";

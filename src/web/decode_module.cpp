@@ -1,7 +1,7 @@
-// The decoder that runs in Web Workers (web/decode_worker.js): a file's bytes in, the encoder's input
-// tensor and a thumbnail out. It is the core's decode and preprocess, so the page feeds the encoder
-// exactly what `stratum score` does; running it off the page's main loop keeps the UI drawing while a
-// large photo decodes.
+// The decoder that runs in Web Workers (web/decode_worker.js): a file's bytes in; per page (one for
+// most files, one per page of a TIFF stack) the encoder's input tensor, a thumbnail and the note out.
+// It is the core's decode and preprocess, so the page feeds the encoder exactly what `stratum score`
+// does; running it off the page's main loop keeps the UI drawing while a large photo decodes.
 #include <emscripten.h>
 
 #include <cstdint>
@@ -10,26 +10,38 @@
 
 #include "error.h"
 #include "image.h"
+#include "intensity.h"
 #include "preprocess.h"
 #include "thumbnail.h"
 
 namespace {
 
-struct Decoded {
+struct DecodedPage {
     std::vector<float> tensor;
     std::vector<std::uint8_t> thumbnail;
+    std::string note;
+};
+
+struct Decoded {
+    std::vector<DecodedPage> pages;
+    int count = 0;  // pages the file holds (pages.size() is fewer when decoding stopped at an error)
     std::string error;
 };
 Decoded g_last;
+
+const DecodedPage* page_at(int k) {
+    return k >= 0 && k < static_cast<int>(g_last.pages.size()) ? &g_last.pages[static_cast<std::size_t>(k)] : nullptr;
+}
 
 }  // namespace
 
 extern "C" {
 
-// Decodes one file for a model input of channels x height x width (fit: 0 centre crop, 1 stretch).
-// Returns 1 on success (tensor and thumbnail ready), 0 on failure (the error says why).
+// Decodes one file for a model input of channels x height x width (fit: 0 centre crop, 1 stretch)
+// through the intensity window lo..hi in units `depth` (0 8-bit, 1 16-bit, 2 as stored). Returns the
+// number of pages decoded; stratum_decode_error() is non-empty when the file failed (after that many).
 EMSCRIPTEN_KEEPALIVE int stratum_decode(const std::uint8_t* bytes, int size, int channels, int height, int width,
-                                        int fit) {
+                                        int fit, double lo, double hi, int depth) {
     g_last = Decoded{};
     try {
         stratum::InputSpec spec;
@@ -37,22 +49,30 @@ EMSCRIPTEN_KEEPALIVE int stratum_decode(const std::uint8_t* bytes, int size, int
         spec.height = height;
         spec.width = width;
         spec.fit = fit == 1 ? stratum::Fit::Stretch : stratum::Fit::CenterCrop;
-        const stratum::Image image = stratum::decode_image(bytes, static_cast<std::size_t>(size), channels);
-        g_last.tensor = stratum::preprocess(image, spec);
-        g_last.thumbnail = web::make_thumbnail(image, spec.window);  // resize_image averages a photo's blocks first
-        return 1;
+        spec.window = {lo, hi, depth == 1 ? stratum::SampleType::UInt16 : depth == 2 ? stratum::SampleType::Float32
+                                                                                    : stratum::SampleType::UInt8};
+        stratum::decode_pages(bytes, static_cast<std::size_t>(size), channels, [&](stratum::Image&& image, int, int count) {
+            g_last.count = count;
+            DecodedPage page;
+            page.tensor = stratum::preprocess(image, spec);
+            page.thumbnail = web::make_thumbnail(image, spec.window);  // resize_image averages a photo's blocks first
+            page.note = stratum::image_note(image, spec.window);
+            g_last.pages.push_back(std::move(page));
+        });
     } catch (const stratum::Error& e) {
         g_last.error = e.what();
     } catch (const std::bad_alloc&) {
         g_last.error = "out of memory while decoding (the image is too large for the page)";
     }
-    return 0;
+    return static_cast<int>(g_last.pages.size());
 }
 
-EMSCRIPTEN_KEEPALIVE const float* stratum_decoded_tensor() { return g_last.tensor.data(); }
-EMSCRIPTEN_KEEPALIVE int stratum_decoded_tensor_size() { return static_cast<int>(g_last.tensor.size()); }
-EMSCRIPTEN_KEEPALIVE const std::uint8_t* stratum_decoded_thumbnail() { return g_last.thumbnail.data(); }
-EMSCRIPTEN_KEEPALIVE int stratum_decoded_thumbnail_size() { return static_cast<int>(g_last.thumbnail.size()); }
+EMSCRIPTEN_KEEPALIVE int stratum_decoded_page_count() { return g_last.count; }
+EMSCRIPTEN_KEEPALIVE const float* stratum_decoded_tensor(int k) { return page_at(k) ? page_at(k)->tensor.data() : nullptr; }
+EMSCRIPTEN_KEEPALIVE int stratum_decoded_tensor_size(int k) { return page_at(k) ? static_cast<int>(page_at(k)->tensor.size()) : 0; }
+EMSCRIPTEN_KEEPALIVE const std::uint8_t* stratum_decoded_thumbnail(int k) { return page_at(k) ? page_at(k)->thumbnail.data() : nullptr; }
+EMSCRIPTEN_KEEPALIVE int stratum_decoded_thumbnail_size(int k) { return page_at(k) ? static_cast<int>(page_at(k)->thumbnail.size()) : 0; }
+EMSCRIPTEN_KEEPALIVE const char* stratum_decoded_note(int k) { return page_at(k) ? page_at(k)->note.c_str() : ""; }
 EMSCRIPTEN_KEEPALIVE const char* stratum_decode_error() { return g_last.error.c_str(); }
 // Frees the last result's memory, so a worker idles small after a large photo.
 EMSCRIPTEN_KEEPALIVE void stratum_decode_release() { g_last = Decoded{}; }

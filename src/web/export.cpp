@@ -7,12 +7,14 @@
 
 namespace web {
 
-// The columns of `stratum score --csv` plus pc1, pc2; then the raw value of every extra score; `score`
+// The columns of `stratum score --csv` plus pc1, pc2; then the raw value of every extra score, the
+// intensity window and the note; `score`
 // is the chosen score, calibrated (the status bar and the picker say which).
 std::string results_csv() {
     const std::vector<stratum::ExtraScore>& extras = app().model.card.extra_scores;
     std::vector<std::string> header{"file", "norm", "score", "verdict", "label", "pc1", "pc2", "error"};
     for (const stratum::ExtraScore& x : extras) header.push_back(x.name);
+    header.insert(header.end(), {"input_range", "note"});
     std::string out = stratum::csv_row(header);
     for (const FileRow& r : app().rows) {
         std::vector<std::string> fields;
@@ -25,6 +27,7 @@ std::string results_csv() {
             continue;
         for (std::size_t k = 0; k < extras.size(); ++k)
             fields.push_back(r.status == FileRow::Status::Scored && k + 1 < r.raw.size() ? stratum::csv_number(r.raw[k + 1]) : "");
+        fields.insert(fields.end(), {r.status == FileRow::Status::Scored ? r.input_range : "", r.note});
         out += stratum::csv_row(fields);
     }
     return out;

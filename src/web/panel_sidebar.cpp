@@ -3,12 +3,49 @@
 #include <cmath>
 #include <cstdio>
 
+#include "error.h"
 #include "panels_internal.h"
 #include "roc.h"
 #include "score.h"
 #include "ui_marks.h"
 
 namespace web {
+
+// The intensity window files are read through: the card's (and why), or one the user types, e.g.
+// 0:4095 for 12-bit data in 16-bit files. It applies to files added from then on; each row keeps the
+// window it was read with (the CSV's input_range column).
+void draw_window_control() {
+    AppState& s = app();
+    const stratum::IntensityWindow w = input_window();
+    ImGui::Text("window  %s", stratum::window_text(w).c_str());
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Sample values LO..HI become the network's -1..1.\n%s",
+                          s.window_overridden ? "Set here: applies to files added from now on."
+                                              : ("From the model card: " + s.model.card.window_source).c_str());
+    ImGui::SetNextItemWidth(110);
+    ImGui::InputTextWithHint("##window", "LO:HI", s.window_text, sizeof s.window_text);
+    mark_item("window_field");
+    ImGui::SameLine();
+    if (ImGui::Button("Use window")) {
+        try {
+            s.window_override = stratum::parse_window(s.window_text, stratum::SampleType::Float32, "window");
+            s.window_overridden = true;
+            s.window_error.clear();
+        } catch (const stratum::Error& e) {
+            s.window_error = e.what();
+        }
+    }
+    mark_item("window_apply");
+    if (s.window_overridden) {
+        ImGui::SameLine();
+        if (ImGui::Button("Model's")) s.window_overridden = false;
+    }
+    if (!s.window_error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kError);
+        ImGui::TextWrapped("%s", s.window_error.c_str());
+        ImGui::PopStyleColor();
+    }
+}
 
 void draw_model_panel() {
     const ModelState& m = app().model;
@@ -26,6 +63,7 @@ void draw_model_panel() {
     ImGui::PopStyleColor();
     ImGui::Text("input   %d x %d x %d, %s", c.input.width, c.input.height, c.input.channels,
                 stratum::fit_name(c.input.fit).c_str());
+    draw_window_control();
     ImGui::Text("latent  %d values", c.latent_size);
     ImGui::Text("calibration: %zu training images", c.calibration.count);
     for (const stratum::ScoreSpec& spec : stratum::card_scores(c))

@@ -85,7 +85,7 @@ void draw_results_table() {
     ImGui::TextColored(kMuted, "%zu shown of %zu", v.order.size(), s.rows.size());
     if (s.rows.empty()) {
         const ImVec2 size = ImGui::GetContentRegionAvail();
-        const char* hint = "Drop image files or folders here (PNG, JPEG, BMP, TGA, GIF), or use Open images...";
+        const char* hint = "Drop image files or folders here (PNG, JPEG, TIFF, BMP, GIF, TGA), or use Open images...";
         const ImVec2 text = ImGui::CalcTextSize(hint);
         ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (size.x - text.x) / 2, ImGui::GetCursorPosY() + size.y / 2 - text.y));
         ImGui::TextColored(kMuted, "%s", hint);
@@ -146,6 +146,12 @@ void draw_results_table() {
                 case FileRow::Status::Scored:
                     if (is_flagged(r)) ImGui::TextColored(kFlagged, "anomalous");
                     else ImGui::TextColored(kNormalColor, "normal");
+                    // How the file was read, beside the verdict: a dark 12-bit file must not pass unseen.
+                    if (!r.note.empty()) {
+                        ImGui::SameLine();
+                        ImGui::TextColored(kMuted, "(%s)", r.note.c_str());
+                        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\nread through %s", r.note.c_str(), r.input_range.c_str());
+                    }
                     break;
             }
             ImGui::TableNextColumn();

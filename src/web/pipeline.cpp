@@ -7,6 +7,8 @@
 
 #include "csv.h"
 #include "error.h"
+#include "image.h"
+#include "intensity.h"
 #include "ort_bridge.h"
 #include "scoring.h"
 #include "state.h"
@@ -109,9 +111,10 @@ void apply_labels(const std::vector<std::pair<std::string, std::string>>& labels
     AppState& s = app();
     std::size_t matched = 0;
     for (FileRow& r : s.rows) {
-        const std::string base = r.name.substr(r.name.rfind('/') == std::string::npos ? 0 : r.name.rfind('/') + 1);
+        // By the file: every page of a stack takes the file's label.
+        const std::string base = r.source.substr(r.source.rfind('/') == std::string::npos ? 0 : r.source.rfind('/') + 1);
         for (const auto& [file, label] : labels)
-            if (file == r.name || file == base) {
+            if (file == r.source || file == base || file == r.name) {
                 r.label_text = label;
                 r.label = label_from_text(label);
                 ++matched;
@@ -132,11 +135,11 @@ EMSCRIPTEN_KEEPALIVE int stratum_generation() { return g_generation; }
 
 // A file the page will decode (drop, picker or demo); `path` is relative to the dropped folder, if
 // any. Returns its row; web/app.js then reads and decodes it in a worker and calls
-// stratum_add_decoded or stratum_decode_failed with that row and the generation it started in.
+// stratum_add_page (per page) or stratum_decode_failed with that row and the generation it started in.
 EMSCRIPTEN_KEEPALIVE int stratum_add_file(const char* path) {
     AppState& s = app();
     FileRow row;
-    row.name = path;
+    row.name = row.source = path;
     row.label_text = parent_folder(row.name);
     row.label = label_from_text(row.label_text);
     if (row.label == Label::Unknown) row.label_text.clear();
@@ -148,20 +151,53 @@ EMSCRIPTEN_KEEPALIVE int stratum_add_file(const char* path) {
     return static_cast<int>(s.rows.size() - 1);
 }
 
-// The worker's result: the model's input tensor (copied) and a kThumbnail^2 RGBA thumbnail (copied).
-EMSCRIPTEN_KEEPALIVE void stratum_add_decoded(int row, int generation, const float* tensor, int count,
-                                              const std::uint8_t* thumbnail, int thumbnail_size) {
+// Page `index` of `count` from the worker for the file registered as `row`: the model's input tensor
+// (copied), a kThumbnail^2 RGBA thumbnail (copied) and the page's note. Page 0 fills `row` (renamed
+// "FILE [page 1/N]" in a stack); later pages get rows of their own, right after the file's last.
+EMSCRIPTEN_KEEPALIVE void stratum_add_page(int row, int generation, int index, int count, const float* tensor,
+                                           int values, const std::uint8_t* thumbnail, int thumbnail_size,
+                                           const char* note) {
     AppState& s = app();
-    if (row < 0 || !awaiting(static_cast<std::size_t>(row), generation)) return;
-    decoded_one();
+    if (row < 0 || generation != g_generation || static_cast<std::size_t>(row) >= s.rows.size()) return;
+    std::size_t at = static_cast<std::size_t>(row);
+    if (index == 0) {
+        if (!awaiting(at, generation)) return;
+        decoded_one();
+        s.rows[at].name = stratum::page_name(s.rows[at].source, 0, count);
+    } else {
+        FileRow page;
+        page.source = s.rows[at].source;
+        page.name = stratum::page_name(page.source, index, count);
+        page.label = s.rows[at].label;
+        page.label_text = s.rows[at].label_text;
+        s.rows.push_back(std::move(page));
+        at = s.rows.size() - 1;
+        s.progress.total++;
+    }
     const stratum::InputSpec& spec = s.model.card.input;
-    if (count != spec.channels * spec.height * spec.width) {
-        fail_row(row, "decoded for another model input size; drop the file again");
+    FileRow& r = s.rows[at];
+    r.note = note;
+    r.input_range = stratum::window_text(input_window());
+    if (values != spec.channels * spec.height * spec.width) {
+        fail_row(at, "decoded for another model input size; drop the file again");
         return;
     }
-    FileRow& r = s.rows[row];
     if (thumbnail_size == kThumbnail * kThumbnail * 4) r.thumbnail.assign(thumbnail, thumbnail + thumbnail_size);
-    s.decoded.push_back({static_cast<std::size_t>(row), std::vector<float>(tensor, tensor + count)});
+    s.decoded.push_back({at, std::vector<float>(tensor, tensor + values)});
+    s.view.order_dirty = true;
+}
+
+// Decoding stopped part-way through the file registered as `row` (after some pages): a row that says so.
+EMSCRIPTEN_KEEPALIVE void stratum_add_failure(int row, int generation, const char* message) {
+    AppState& s = app();
+    if (row < 0 || generation != g_generation || static_cast<std::size_t>(row) >= s.rows.size()) return;
+    FileRow failed;
+    failed.name = failed.source = s.rows[static_cast<std::size_t>(row)].source;
+    failed.label = s.rows[static_cast<std::size_t>(row)].label;
+    failed.label_text = s.rows[static_cast<std::size_t>(row)].label_text;
+    s.rows.push_back(std::move(failed));
+    s.progress.total++;
+    fail_row(s.rows.size() - 1, message);
 }
 
 EMSCRIPTEN_KEEPALIVE void stratum_decode_failed(int row, int generation, const char* message) {
@@ -173,14 +209,18 @@ EMSCRIPTEN_KEEPALIVE void stratum_decode_failed(int row, int generation, const c
 // Decoded files the encoder has not taken yet: web/app.js reads no further ahead than this allows.
 EMSCRIPTEN_KEEPALIVE int stratum_decoded_backlog() { return static_cast<int>(app().decoded.size()); }
 
-// What the workers decode for: {"channels","height","width","fit"} of the model in use, or "" before one.
+// What the workers decode for: {"channels","height","width","fit","window":{"lo","hi","depth"}} of the
+// model in use (depth 0 8-bit, 1 16-bit, 2 as stored), or "" before one.
 EMSCRIPTEN_KEEPALIVE const char* stratum_input_spec_json() {
     static std::string text;
     const ModelState& m = app().model;
+    const stratum::IntensityWindow w = input_window();
+    const int depth = w.depth == stratum::SampleType::UInt16 ? 1 : w.depth == stratum::SampleType::Float32 ? 2 : 0;
     text = m.ready ? nlohmann::json{{"channels", m.card.input.channels},
                                     {"height", m.card.input.height},
                                     {"width", m.card.input.width},
-                                    {"fit", m.card.input.fit == stratum::Fit::Stretch ? 1 : 0}}
+                                    {"fit", m.card.input.fit == stratum::Fit::Stretch ? 1 : 0},
+                                    {"window", {{"lo", w.lo}, {"hi", w.hi}, {"depth", depth}}}}
                          .dump()
                    : "";
     return text.c_str();
@@ -266,7 +306,7 @@ EMSCRIPTEN_KEEPALIVE const char* stratum_results_json() {
     nlohmann::json rows = nlohmann::json::array();
     std::size_t flagged = 0;
     for (const FileRow& r : s.rows) {
-        nlohmann::json j = {{"name", r.name}, {"label", r.label_text}};
+        nlohmann::json j = {{"name", r.name}, {"label", r.label_text}, {"note", r.note}, {"input_range", r.input_range}};
         switch (r.status) {
             case FileRow::Status::Queued: j["status"] = "queued"; break;
             case FileRow::Status::Scoring: j["status"] = "scoring"; break;

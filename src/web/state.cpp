@@ -75,4 +75,9 @@ Label label_from_text(const std::string& text) {
     return Label::Unknown;
 }
 
+stratum::IntensityWindow input_window() {
+    const AppState& s = app();
+    return s.window_overridden ? s.window_override : s.model.card.input.window;
+}
+
 }  // namespace web

@@ -20,11 +20,14 @@ enum class Label { Unknown, Normal, Anomalous };
 
 struct FileRow {
     enum class Status { Queued, Scoring, Scored, Failed, Cancelled };
-    std::string name;        // path as dropped (folder/file.png) or file name
+    std::string name;        // path as dropped (folder/file.png) or file name; a stack's pages "FILE [page 2/12]"
+    std::string source;      // the file it came from (the name without the page)
     std::string label_text;  // from the folder name or a labels CSV; "" when unknown
     Label label = Label::Unknown;
     Status status = Status::Queued;
     std::string error;  // for Failed
+    std::string note;         // how the file was read (stratum::image_note): alpha, CMYK, the window
+    std::string input_range;  // the intensity window it was read through (stratum::window_text)
     double norm = 0, score = 0;  // score: the chosen score, calibrated
     std::vector<double> raw;     // every score the card offers, raw (raw[0] = norm)
     double pc[2] = {0, 0};       // PCA coordinates (the card's basis)
@@ -92,7 +95,16 @@ struct AppState {
     int request_id = 0;
     Batch in_flight;
     std::string notice;               // one line for the status bar
+    // The intensity window files are read through: the card's, unless the user set another (the
+    // Model panel); each row records the one it was read with.
+    bool window_overridden = false;
+    stratum::IntensityWindow window_override;
+    char window_text[64] = "";        // the Model panel's LO:HI field
+    std::string window_error;         // why the last LO:HI was refused
 };
+
+// The window new files are read through: the user's, else the card's.
+stratum::IntensityWindow input_window();
 
 AppState& app();
 

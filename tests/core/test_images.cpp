@@ -333,7 +333,7 @@ Bytes encode_tiff(const std::vector<TiffPage>& pages, bool bigtiff) {
                                              tile.data(), static_cast<tmsize_t>(tile.size()));
                     }
         } else {
-            TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, 5u);
+            TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, static_cast<std::uint32_t>(p.rows_per_strip));
             const std::size_t row_bytes = (static_cast<std::size_t>(p.width) * per_chunk * bits + 7) / 8;
             for (int plane = 0; plane < planes; ++plane)
                 for (int y = 0; y < p.height; ++y) {

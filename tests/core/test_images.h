@@ -60,7 +60,8 @@ struct TiffPage {
     int photometric = 1;    // 0 min-is-white, 1 min-is-black, 2 RGB, 3 palette
     int compression = 1;    // 1 none, 5 LZW, 8 Deflate, 32773 PackBits
     int extra_alpha = 0;    // 0 none, 1 associated, 2 unassociated (last sample)
-    bool tiled = false;     // 16x16 tiles, else strips of 5 rows
+    bool tiled = false;     // 16x16 tiles, else strips of `rows_per_strip` rows
+    int rows_per_strip = 5;
     bool planar = false;
     int orientation = 1;
     int reduced = 0;        // 1: a reduced-resolution image (a thumbnail)
