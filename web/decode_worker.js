@@ -28,11 +28,28 @@ function decode(m, bytes, spec) {
   return { pages, count: m._stratum_decoded_page_count(), ...(error ? { error } : {}) };
 }
 
+function checkStart(m, start, fileSize) {
+  const pointer = m._malloc(Math.max(start.length, 1));
+  m.HEAPU8.set(start, pointer);
+  const refusal = m.UTF8ToString(m._stratum_check_start(pointer, start.length, fileSize));
+  m._free(pointer);
+  m._stratum_decode_release();
+  return refusal;
+}
+
 self.onmessage = async ({ data }) => {
   const m = await decoder;
   let result;
   let bytes;
   try {
+    if (data.bytes instanceof Blob) {
+      // The start first: a file that is no image, or declares too many pixels, is refused unread.
+      const refusal = checkStart(m, new Uint8Array(await data.bytes.slice(0, 65536).arrayBuffer()), data.bytes.size);
+      if (refusal) {
+        self.postMessage({ id: data.id, pages: [], count: 0, error: refusal, memoryBytes: m.HEAPU8.length });
+        return;
+      }
+    }
     bytes = data.bytes instanceof Blob ? await data.bytes.arrayBuffer() : data.bytes;
   } catch (error) {
     self.postMessage({ id: data.id, error: `could not read the file: ${error.message || error}` });

@@ -288,7 +288,13 @@ int main(int argc, char** argv) {
     rp->add_option("studies", report_options.study_dirs, "Study output folders (studies/out/<name>)")->required();
     rp->add_option("--out", report_options.out_dir, "Output folder")->capture_default_str();
 
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help and --version exit 0; every usage error exits 2, as the other argument errors do.
+        const int status = app.exit(e);
+        return status == 0 ? 0 : 2;
+    }
     try {
         if (app.got_subcommand("train")) {
             const TrainArgs& a = train_args;

@@ -54,7 +54,10 @@ std::vector<train::ImageSource> expand_inputs(const std::vector<std::string>& in
                 for (const train::ListingProblem& p : listing.problems)
                     failures.push_back({p.location, "", p.message, {}, {}, "", !p.not_an_image});
             } catch (const Error& e) {
-                failures.push_back({input, "", e.what(), {}, {}, "", true});
+                // The row names the folder: its path is not repeated in the message.
+                std::string message = e.what();
+                if (message.rfind(input + ": ", 0) == 0) message.erase(0, input.size() + 2);
+                failures.push_back({input, "", message, {}, {}, "", true});
             }
         } else if (fs::exists(input, ec)) {
             sources.push_back({input, ""});

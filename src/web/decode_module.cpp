@@ -67,6 +67,18 @@ EMSCRIPTEN_KEEPALIVE int stratum_decode(const std::uint8_t* bytes, int size, int
     return static_cast<int>(g_last.pages.size());
 }
 
+// A file's first bytes (`size` of them; the file holds `file_size`): "" when they may start an image,
+// else the reason it is none, so that a 1.5 GB non-image is refused without being read whole.
+EMSCRIPTEN_KEEPALIVE const char* stratum_check_start(const std::uint8_t* bytes, int size, double file_size) {
+    g_last = Decoded{};
+    try {
+        stratum::check_file_start(bytes, static_cast<std::size_t>(size), static_cast<std::uint64_t>(file_size));
+    } catch (const stratum::Error& e) {
+        g_last.error = e.what();
+    }
+    return g_last.error.c_str();
+}
+
 EMSCRIPTEN_KEEPALIVE int stratum_decoded_page_count() { return g_last.count; }
 EMSCRIPTEN_KEEPALIVE const float* stratum_decoded_tensor(int k) { return page_at(k) ? page_at(k)->tensor.data() : nullptr; }
 EMSCRIPTEN_KEEPALIVE int stratum_decoded_tensor_size(int k) { return page_at(k) ? static_cast<int>(page_at(k)->tensor.size()) : 0; }

@@ -2,7 +2,8 @@
 # `stratum score` refuses bad models before it reads an image: a file that is not ONNX, a graph its
 # card does not describe, a graph whose input differs from its card, a card with a missing or wrong
 # field, a missing card, an encoder that outputs NaN, a colour bank or a Gaussian of another size than
-# the graph's features. Each gives its reason, exits 2 and writes nothing.
+# the graph's features. Each gives its reason, exits 2 and writes nothing. The good model is also
+# found from its card or its folder.
 # Usage: models.sh STRATUM ALTER_MODEL GOOD_MODEL.onnx IMAGE WORK
 set -euo pipefail
 stratum=$1 alter=$2 good=$3 image=$4 work=$5
@@ -50,6 +51,14 @@ expect input-size "the graph takes other images than its card says"
 expect nan "NaN or infinite latents"
 expect bank-size "the colour score reads 15 features, the networks give 16"
 expect gaussian-size "the encoder_gaussian score reads 239 features, the networks give 240"
-# The good model still scores the same image (the checks refuse defects, not models).
+# The good model still scores the same image (the checks refuse defects, not models), named by its
+# graph, its card, or the folder that holds the pair; no input at all is a usage error (exit 2).
 "$stratum" score "$good" "$image" --csv "$work/good.csv" 2>/dev/null
+for named in "$card" "$(dirname "$good")"; do
+  "$stratum" score "$named" "$image" --csv "$work/named.csv" 2>/dev/null
+  cmp -s "$work/good.csv" "$work/named.csv" || { echo "FAIL: $named does not score as $good"; exit 1; }
+done
+status=0
+"$stratum" score "$good" >/dev/null 2>&1 || status=$?
+[ $status -eq 2 ] || { echo "FAIL: no inputs: exit status $status, expected 2"; exit 1; }
 echo "PASS"

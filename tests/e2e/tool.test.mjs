@@ -287,3 +287,41 @@ test('TIFF stacks, 16-bit and odd files score in the page as in stratum score', 
   await page.screenshot({ path: join(artifacts, 'tool-6-window.png') });
   await page.close();
 });
+
+// The lab's own model: trained on 12-bit TIFF stacks, its card's window (0:4095, 16-bit: the bits the
+// files state) is what the page reads them through, and every page scores as in stratum score.
+test('a model trained on 12-bit TIFF stacks scores them in the page as in stratum score', async () => {
+  const data = join(WORK, 'stack-data');
+  rmSync(data, { recursive: true, force: true });
+  run(IMAGE_FIXTURES, ['stacks', join(data, 'cells'), '4', '4', '32']);
+  rmSync(join(data, 'cells', 'twins'), { recursive: true, force: true });
+  run(STRATUM, ['train', '--data', data, '--out', join(WORK, 'stack-run'), '--size', '32', '--channels', '1',
+    '--fmap-base', '32', '--fmap-max', '8', '--latent', '12', '--batch', '8', '--images', '160', '--threads', '2']);
+  run(STRATUM, ['export', join(WORK, 'stack-run'), '--name', 'stack12-model']);
+  const exported = join(WORK, 'stack-run', 'export');
+  const card = JSON.parse(readFileSync(join(exported, 'encoder.json'), 'utf8'));
+  assert.deepEqual([card.input.intensity_window.lo, card.input.intensity_window.hi, card.input.intensity_window.units],
+    [0, 4095, '16-bit']);
+  const cli = cliScores(join(exported, 'encoder.onnx'), [], 'cli-stack12.csv', join(data, 'cells'));
+  assert.equal(cli.size, 16);
+
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${server.url}?backend=wasm`);
+  await page.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().ready, null, { timeout: 60000 });
+  await dropFiles(page, [{ name: 'encoder.onnx', bytes: readFileSync(join(exported, 'encoder.onnx')) },
+    { name: 'encoder.json', bytes: readFileSync(join(exported, 'encoder.json')) }]);
+  await page.waitForFunction(() => globalThis.stratum.results().model === 'stack12-model', null, { timeout: 30000 });
+  const files = readdirSync(join(data, 'cells')).sort().map((name) => ({ name, bytes: readFileSync(join(data, 'cells', name)) }));
+  await dropFiles(page, files);
+  const state = await waitForResults(page, 16);
+  for (const row of state.rows) {
+    const expectedRow = cli.get(row.name);
+    assert.ok(expectedRow, `${row.name}: not in the CLI's CSV`);
+    assert.equal(row.status, 'scored', `${row.name}: ${row.error}`);
+    assert.equal(row.input_range, '0:4095 (16-bit)');
+    assert.equal(row.note, expectedRow.note);
+    assertAgreesWithCli(row, expectedRow, row.name);
+  }
+  await page.screenshot({ path: join(artifacts, 'tool-7-stack12-model.png') });
+  await page.close();
+});
