@@ -1,5 +1,5 @@
 // AUROC of each score column of a `stratum score` CSV, with one label as normal and every other label
-// anomalous (labels from the first-level folders, as the CLI reads them). Larger = anomalous; ties
+// anomalous (labels from the folders, as the CLI reads them: label_for_path in src/core/results.h). Larger = anomalous; ties
 // count one half (the mid-rank formula, as src/core/roc.cpp computes it).
 // Usage: node studies/csv-auroc.mjs SCORES.csv NORMAL_LABEL
 import { readFileSync } from 'node:fs';

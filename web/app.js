@@ -213,11 +213,12 @@ function withCopy(array, use) {
 }
 
 // `read` returns the file (a Blob, read by the worker) or its bytes (an ArrayBuffer); `size` (bytes, if
-// known) bounds what is read ahead.
+// known) bounds what is read ahead; `relative` is the path below the dropped or picked folder (the
+// label comes from it, as the CLI labels a folder's files).
 function queueFiles(list) {
   const generation = app._stratum_generation();
-  for (const { path, read, size } of list) {
-    const row = withString(path, (name) => app._stratum_add_file(name));
+  for (const { path, relative, read, size } of list) {
+    const row = withString(path, (name) => withString(relative ?? path, (below) => app._stratum_add_file(name, below)));
     feed.items.push({ row, generation, read, size: size || 0 });
   }
   runFeeder();
@@ -300,16 +301,17 @@ async function addFiles(given) {
     app.ccall('stratum_load_labels', 'string', ['string'], [await file.text()]);
   const images = entries.filter(({ file }) => !/\.(onnx|json|csv)$/i.test(file.name));
   // The File itself goes to the worker, which reads it there: the main thread never copies the bytes.
-  queueFiles(images.map(({ path, file }) => ({ path, size: file.size, read: async () => file })));
+  queueFiles(images.map(({ path, relative, file }) => ({ path, relative, size: file.size, read: async () => file })));
 }
 
 // Walks dropped folders (webkitGetAsEntry); paths keep their folders so labels can come from them.
 async function entriesFromDrop(transfer) {
   const out = [];
+  // `prefix` starts with the dropped folder's own name; `relative` is the path below it.
   const walk = async (entry, prefix) => {
     if (entry.isFile) {
       const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
-      out.push({ path: prefix + file.name, file });
+      out.push({ path: prefix + file.name, relative: prefix.split('/').slice(1).join('/') + file.name, file });
     } else if (entry.isDirectory) {
       const reader = entry.createReader();
       for (;;) {
@@ -399,7 +401,10 @@ pickers.files.addEventListener('change', () => {
 pickers.folder.addEventListener('change', () => {
   // webkitRelativePath starts with the chosen folder's own name; labels come from the folder above each file.
   // Every file goes to the core, which reads images by their content and names what is wrong with the rest.
-  addFiles(Array.from(pickers.folder.files, (file) => ({ path: file.webkitRelativePath || file.name, file })));
+  addFiles(Array.from(pickers.folder.files, (file) => {
+    const path = file.webkitRelativePath || file.name;
+    return { path, relative: path.split('/').slice(1).join('/') || path, file };
+  }));
   pickers.folder.value = '';
 });
 pickers.model.addEventListener('change', () => {
@@ -422,6 +427,7 @@ try {
   globalThis.stratum = {
     results: () => JSON.parse(app.UTF8ToString(app._stratum_results_json())),
     csv: () => app.UTF8ToString(app._stratum_results_csv()),
+    latents: () => app.UTF8ToString(app._stratum_latents_tsv()),
     ui: () => JSON.parse(app.UTF8ToString(app._stratum_ui_marks_json())),
     progress: () => JSON.parse(app.UTF8ToString(app._stratum_progress_json())),
     frameStats: () => JSON.parse(app.UTF8ToString(app._stratum_frame_stats_json())),

@@ -1,4 +1,4 @@
-// `stratum`: train, export and score (DESIGN section 3). A thin front-end: every number comes from the
+// `stratum`: train, export and score (README, "Training and scoring from the command line"). A thin front-end: every number comes from the
 // core (src/core) or the trainer library (src/train).
 #include <CLI/CLI.hpp>
 
@@ -217,7 +217,8 @@ int main(int argc, char** argv) {
     cli::ScoreOptions score_options;
     CLI::App* sc = app.add_subcommand("score", "Score image files and folders with a trained encoder.");
     sc->footer("MODEL is a run folder (after `stratum export`) or an exported encoder.onnx with its .json card.\n"
-               "A folder's first-level subfolders name each file's label (e.g. normal/, anomalous/).\n"
+               "A file's label: the nearest folder named with a label word (normal/, anomalous/, good/, defect/...),\n"
+               "else the first subfolder of the folder given (a class name).\n"
                "Files are recognised by their content (PNG, JPEG, TIFF, BMP, GIF, TGA); every page of a TIFF stack is\n"
                "a row. Images that cannot be read are reported and the exit status is 1; files that are no image\n"
                "are listed with their reason. A note column says how a file was read (alpha composited over white,\n"
@@ -228,7 +229,7 @@ int main(int argc, char** argv) {
     sc->add_option("model", score_options.model, "Run folder or .onnx")->required();
     sc->add_option("inputs", score_options.inputs, "Image files and folders")->required();
     sc->add_option("--csv", score_options.csv,
-                   "Write CSV (file,norm,score,verdict,label,error, one column per extra score, input_range,note) here; - for stdout");
+                   "Write CSV here (- for stdout): file,norm,score,verdict,label,error, one column per extra score, pc1,pc2, input_range,note, model,score_name,threshold");
     sc->add_option("--score", score_options.score, "Which score drives score and verdict: norm or one the card lists (default: the card's)");
     sc->add_option("--latents", score_options.latents, "Also write every latent as TSV here");
     sc->add_option("--input-range", score_options.input_range,

@@ -20,6 +20,8 @@
 #include "native_encoder.h"
 #include "preprocess.h"
 #include "run_files.h"
+#include "project.h"
+#include "results.h"
 #include "scoring.h"
 
 namespace stratum::cli {
@@ -27,13 +29,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Row {
-    std::string file, label, error;
-    LatentScore score;
-    std::vector<float> latent;
-    std::string note;           // how the file was read: alpha, CMYK, orientation, the intensity window
-    bool counts = true;         // an error here makes the exit status 1 (not so for files that are no image)
+struct Row : ResultRow {
+    bool counts = true;  // an error here makes the exit status 1 (not so for files that are no image)
 };
+
+Row make_row(const std::string& file, const std::string& label, const std::string& error, bool counts) {
+    Row row;
+    row.file = file;
+    row.label = label;
+    row.error = error;
+    row.counts = counts;
+    return row;
+}
 
 // One decoded page on its way to a row.
 struct Page {
@@ -52,17 +59,17 @@ std::vector<train::ImageSource> expand_inputs(const std::vector<std::string>& in
                 const train::SourceListing listing = train::list_sources(input);
                 sources.insert(sources.end(), listing.sources.begin(), listing.sources.end());
                 for (const train::ListingProblem& p : listing.problems)
-                    failures.push_back({p.location, "", p.message, {}, {}, "", !p.not_an_image});
+                    failures.push_back(make_row(p.location, "", p.message, !p.not_an_image));
             } catch (const Error& e) {
                 // The row names the folder: its path is not repeated in the message.
                 std::string message = e.what();
                 if (message.rfind(input + ": ", 0) == 0) message.erase(0, input.size() + 2);
-                failures.push_back({input, "", message, {}, {}, "", true});
+                failures.push_back(make_row(input, "", message, true));
             }
         } else if (fs::exists(input, ec)) {
             sources.push_back({input, ""});
         } else {
-            failures.push_back({input, "", "no such file or folder", {}, {}, "", true});
+            failures.push_back(make_row(input, "", "no such file or folder", true));
         }
     }
     return sources;
@@ -127,7 +134,7 @@ int run_score(const ScoreOptions& o) {
     std::vector<std::pair<std::size_t, Page*>> good;
     for (std::size_t i = 0; i < sources.size(); ++i) {
         for (Page& page : pages[i]) good.push_back({i, &page});
-        if (!errors[i].empty()) rows.push_back({sources[i].location, sources[i].label, errors[i], {}, {}, "", true});
+        if (!errors[i].empty()) rows.push_back(make_row(sources[i].location, sources[i].label, errors[i], true));
     }
     if (batched) {
         std::vector<float> batch;
@@ -150,10 +157,16 @@ int run_score(const ScoreOptions& o) {
     }
     if (tty && !sources.empty()) std::cerr << "\n";
     for (const auto& [i, page] : good) {
-        Row row{page->name, sources[i].label, "", {}, {}, page->note, true};
+        Row row = make_row(page->name, sources[i].label, "", true);
+        row.note = page->note;
+        row.input_range = window;
         try {
             row.score = score_outputs(page->latent.data(), static_cast<std::size_t>(card.latent_size), page->extras, card,
                                       chosen, spec.threshold.value);
+            if (card.has_projection) {
+                project(card.projection, page->latent.data(), row.pc);
+                row.has_pc = true;
+            }
             row.latent = std::move(page->latent);
         } catch (const Error& e) {
             row.error = e.what();
@@ -180,50 +193,27 @@ int run_score(const ScoreOptions& o) {
                   spec.threshold.value, spec.threshold.method.c_str(), spec.threshold.parameter, failed, not_images,
                   window.c_str());
     const std::string summary = summary_text;
-    auto verdict = [](const Row& r) { return r.error.empty() ? (r.score.flagged ? "anomalous" : "normal") : "error"; };
+    const std::vector<ResultRow> results(rows.begin(), rows.end());
     if (!o.csv.empty()) {
-        std::ofstream file;
-        if (o.csv != "-") {
-            file.open(o.csv, std::ios::binary);
-            if (!file) throw Error("cannot write " + o.csv);
-        }
-        std::ostream& out = o.csv == "-" ? std::cout : file;
-        CsvWriter csv(out);
-        std::vector<std::string> header{"file", "norm", "score", "verdict", "label", "error"};
-        for (const ExtraScore& x : card.extra_scores) header.push_back(x.name);
-        header.insert(header.end(), {"input_range", "note"});
-        csv.row(header);
-        for (const Row& r : rows) {
-            std::vector<std::string> fields{r.file, r.error.empty() ? csv_number(r.score.norm) : "",
-                                            r.error.empty() ? csv_number(r.score.score) : "", verdict(r), r.label, r.error};
-            for (std::size_t k = 0; k < card.extra_scores.size(); ++k)
-                fields.push_back(r.error.empty() && k + 1 < r.score.raw.size() ? csv_number(r.score.raw[k + 1]) : "");
-            fields.insert(fields.end(), {r.error.empty() ? window : "", r.note});
-            csv.row(fields);
-        }
+        ResultsContext context{card.name, spec.name, spec.threshold.value, {}};
+        for (const ExtraScore& x : card.extra_scores) context.extra_scores.push_back(x.name);
+        const std::string text = results_csv(results, context);
+        if (o.csv == "-") std::cout << text << std::flush;
+        else train::write_file_atomic(o.csv, text);
         std::cerr << "stratum score: score = the " << spec.name << " score, calibrated (" << spec.description << ")\n";
         std::cerr << "stratum score: " << summary << "\n";
     } else {
         std::printf("score = the %s score, calibrated against the training set (%s)\n", spec.name.c_str(),
                     spec.description.c_str());
         std::printf("%-40s %12s %9s  %-9s  %s\n", "file", "norm", "score", "verdict", "label");
-        for (const Row& r : rows) {
+        for (const ResultRow& r : results) {
             if (!r.error.empty()) continue;
-            std::printf("%-40s %12.6f %+9.3f  %-9s  %s\n", r.file.c_str(), r.score.norm, r.score.score, verdict(r),
-                        r.label.c_str());
+            std::printf("%-40s %12.6f %+9.3f  %-9s  %s\n", name_field(r.file).c_str(), r.score.norm, r.score.score,
+                        verdict(r).c_str(), name_field(r.label).c_str());
         }
         std::printf("%s\n", summary.c_str());
     }
-    if (!o.latents.empty()) {
-        std::string text;
-        for (const Row& r : rows) {
-            if (!r.error.empty()) continue;
-            text += r.file;
-            for (float v : r.latent) text += "\t" + csv_number(v);
-            text += "\n";
-        }
-        train::write_file_atomic(o.latents, text);
-    }
+    if (!o.latents.empty()) train::write_file_atomic(o.latents, latents_tsv(results, static_cast<std::size_t>(card.latent_size)));
     return failed == 0 ? 0 : 1;
 }
 

@@ -7,7 +7,7 @@ namespace stratum::cli {
 
 struct ScoreOptions {
     std::string model;
-    std::vector<std::string> inputs;  // files and folders (a folder's first-level subfolders name labels)
+    std::vector<std::string> inputs;  // files and folders (labels from the folders: label_for_path)
     std::string csv;                  // write CSV here ("-" = standard output) instead of the table
     std::string latents;              // also write the latents as TSV here
     std::string score;                // which of the card's scores drives score and verdict; "" = the card's default

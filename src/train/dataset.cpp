@@ -18,6 +18,7 @@
 
 #include "error.h"
 #include "image.h"
+#include "results.h"
 
 namespace stratum::train {
 namespace fs = std::filesystem;
@@ -97,9 +98,7 @@ void walk_folder(const fs::path& folder, const fs::path& root, std::set<std::pai
                     continue;
                 }
             }
-            const fs::path rel = p.lexically_relative(root);
-            const std::string label = std::distance(rel.begin(), rel.end()) > 1 ? rel.begin()->string() : "";
-            listing.sources.push_back({p.string(), label});
+            listing.sources.push_back({p.string(), label_for_path(p.lexically_relative(root).generic_string())});
         }
     }
     for (const fs::path& sub : folders) walk_folder(sub, root, visited, listing);

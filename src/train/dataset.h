@@ -16,7 +16,7 @@ namespace stratum::train {
 // Where one image comes from: a file, or an entry of an idx file ("path#index").
 struct ImageSource {
     std::string location;
-    std::string label;  // class name; "" when the file sits directly in the data folder
+    std::string label;  // class name (label_for_path); "" when the file sits directly in the data folder
 };
 
 // An entry that could not be listed (an unreadable folder, a broken link, a link loop), or a file
@@ -33,7 +33,8 @@ struct SourceListing {
     bool idx = false;                  // a Fashion-MNIST style idx folder
 };
 
-// Lists a folder recursively (the first-level subfolder names the class; every file whose content
+// Lists a folder recursively (each file's label, its class, by label_for_path: the nearest folder
+// named with a label word, else the first-level subfolder; every file whose content
 // is a supported image, whatever its extension, while the others go to `problems` with the reason;
 // hidden files, whose names start with a dot, are passed over; symlinked folders are followed, each
 // folder listed once; entries that cannot be listed go to `problems`) or an idx folder. Throws stratum::Error when the path does not exist or
@@ -75,7 +76,7 @@ std::vector<std::uint8_t> read_image_file(const std::string& path, const DecodeL
 ImageSet load_images(const std::vector<ImageSource>& sources, int size, int channels, int threads,
                      const WindowChoice& window = {}, const Progress& progress = nullptr);
 
-// The training set of DESIGN section 5: every image of the normal classes (or `limit` of them), plus
+// The training set of the study protocol (docs/RESULTS.md, "Protocol"): every image of the normal classes (or `limit` of them), plus
 // round(p N / (1 - p)) images drawn without replacement from the contamination classes, so that p is
 // the anomaly share of the result. Deterministic for a seed. Throws when a class is unknown or too
 // few anomalies exist.

@@ -1,4 +1,4 @@
-// `stratum eval`: every score of DESIGN section 5 on a held-out test split, for one trained run.
+// `stratum eval`: every score of the study protocol (docs/RESULTS.md) on a held-out test split, for one trained run.
 // Torch-free header.
 #pragma once
 #include <cstdint>

@@ -1,4 +1,4 @@
-// The networks of DESIGN section 1 in libtorch: generator G, critic D and encoder E of the
+// The networks of arXiv 1905.11034 (a progressive-growing GAN with an encoder) in libtorch: generator G, critic D and encoder E of the
 // progressive-growing GAN family, with equalized learning rate. Included only by the trainer's own
 // files: the core and the page never see torch.
 #pragma once
@@ -73,7 +73,7 @@ struct CriticImpl : torch::nn::Module {
 };
 TORCH_MODULE(Critic);
 
-// The encoder: D's trunk without minibatch stddev (our decision, DESIGN section 2), then
+// The encoder: D's trunk without minibatch stddev (our decision: README, "Decisions worth knowing"), then
 // z = leakyrelu(dense(features)).
 struct EncoderImpl : torch::nn::Module {
     explicit EncoderImpl(const NetConfig& net);

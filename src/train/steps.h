@@ -1,4 +1,4 @@
-// One training iteration of arXiv 1905.11034 (DESIGN section 1): critic step (WGAN-GP with drift),
+// One training iteration of arXiv 1905.11034 (README, "Decisions worth knowing", spells it out): critic step (WGAN-GP with drift),
 // generator step, encoder step. Torch header: for the trainer's files and its tests only.
 #pragma once
 #include <functional>

@@ -287,7 +287,7 @@ void Trainer::run() {
     const std::int64_t end = stop_at_ > 0 ? std::min(stop_at_, s.total_images()) : s.total_images();
     while (images_ < end) {
         const Phase phase = phase_at(config_, images_);
-        if (phase.index != phase_index) {  // a new resolution: fresh optimiser state (DESIGN section 1)
+        if (phase.index != phase_index) {  // a new resolution: fresh optimiser state (README, "Decisions worth knowing")
             optimizers_ = std::make_unique<Optimizers>(models_, s.learning_rate);
             phase_index = phase.index;
         }

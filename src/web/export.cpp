@@ -2,55 +2,63 @@
 
 #include <emscripten.h>
 
-#include "csv.h"
+#include "results.h"
 #include "panels_internal.h"
 
 namespace web {
 
-// The columns of `stratum score --csv` plus pc1, pc2; then the raw value of every extra score, the
-// intensity window and the note; `score`
-// is the chosen score, calibrated (the status bar and the picker say which).
-std::string results_csv() {
-    const std::vector<stratum::ExtraScore>& extras = app().model.card.extra_scores;
-    std::vector<std::string> header{"file", "norm", "score", "verdict", "label", "pc1", "pc2", "error"};
-    for (const stratum::ExtraScore& x : extras) header.push_back(x.name);
-    header.insert(header.end(), {"input_range", "note"});
-    std::string out = stratum::csv_row(header);
+// The rows the page has finished (scored or failed), in the results vocabulary the CLI writes too.
+std::vector<stratum::ResultRow> finished_rows() {
+    std::vector<stratum::ResultRow> out;
     for (const FileRow& r : app().rows) {
-        std::vector<std::string> fields;
-        if (r.status == FileRow::Status::Scored)
-            fields = {r.name, stratum::csv_number(r.norm), stratum::csv_number(r.score), is_flagged(r) ? "anomalous" : "normal",
-                      r.label_text, stratum::csv_number(r.pc[0]), stratum::csv_number(r.pc[1]), ""};
-        else if (r.status == FileRow::Status::Failed)
-            fields = {r.name, "", "", "error", r.label_text, "", "", r.error};
-        else
-            continue;
-        for (std::size_t k = 0; k < extras.size(); ++k)
-            fields.push_back(r.status == FileRow::Status::Scored && k + 1 < r.raw.size() ? stratum::csv_number(r.raw[k + 1]) : "");
-        fields.insert(fields.end(), {r.status == FileRow::Status::Scored ? r.input_range : "", r.note});
-        out += stratum::csv_row(fields);
+        if (r.status != FileRow::Status::Scored && r.status != FileRow::Status::Failed) continue;
+        stratum::ResultRow row;
+        row.file = r.name;
+        row.label = r.label_text;
+        row.note = r.note;
+        if (r.status == FileRow::Status::Failed) {
+            row.error = r.error;
+        } else {
+            row.score.norm = r.norm;
+            row.score.score = r.score;
+            row.score.raw = r.raw;
+            row.score.flagged = is_flagged(r);
+            row.has_pc = app().model.card.has_projection;
+            row.pc[0] = r.pc[0];
+            row.pc[1] = r.pc[1];
+            row.input_range = r.input_range;
+            row.latent = r.latent;
+        }
+        out.push_back(std::move(row));
     }
     return out;
 }
 
+// `stratum score --csv`'s columns (stratum::results_csv): the chosen score, calibrated, drives score
+// and verdict; the model, the score's name and the threshold are on every line.
+std::string results_csv() {
+    const stratum::ModelCard& card = app().model.card;
+    stratum::ResultsContext context{card.name, chosen_score().name, app().threshold.value, {}};
+    for (const stratum::ExtraScore& x : card.extra_scores) context.extra_scores.push_back(x.name);
+    return stratum::results_csv(finished_rows(), context);
+}
+
 std::string latents_tsv() {
-    std::string out;
-    for (const FileRow& r : app().rows) {
-        if (r.status != FileRow::Status::Scored) continue;
-        out += r.name;
-        for (float v : r.latent) out += "\t" + stratum::csv_number(v);
-        out += "\n";
-    }
-    return out;
+    return stratum::latents_tsv(finished_rows(), static_cast<std::size_t>(app().model.card.latent_size));
 }
 
 }  // namespace web
 
 extern "C" {
-// For the end-to-end tests: the same text the download button hands to the browser.
+// For the end-to-end tests: the same texts the download buttons hand to the browser.
 EMSCRIPTEN_KEEPALIVE const char* stratum_results_csv() {
     static std::string text;
     text = web::results_csv();
+    return text.c_str();
+}
+EMSCRIPTEN_KEEPALIVE const char* stratum_latents_tsv() {
+    static std::string text;
+    text = web::latents_tsv();
     return text.c_str();
 }
 }

@@ -4,7 +4,7 @@
 
 namespace web {
 
-std::string results_csv();   // file,norm,score,verdict,label,pc1,pc2 (errors as verdict "error")
-std::string latents_tsv();   // file, then one column per latent value
+std::string results_csv();   // stratum::results_csv of the finished rows: the CLI's columns
+std::string latents_tsv();   // stratum::latents_tsv: a header, then file and one column per latent value
 
 }  // namespace web

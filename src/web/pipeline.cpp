@@ -3,6 +3,7 @@
 #include <emscripten.h>
 
 #include <cstring>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "csv.h"
@@ -45,12 +46,6 @@ void send_batch() {
     run_encoder(++s.request_id, s.in_flight.tensor.data(), kBatchSize, spec.channels, spec.height, spec.width);
 }
 
-std::string parent_folder(const std::string& path) {
-    const std::size_t slash = path.rfind('/');
-    if (slash == std::string::npos) return "";
-    const std::size_t before = path.rfind('/', slash - 1);
-    return path.substr(before == std::string::npos ? 0 : before + 1, slash - (before == std::string::npos ? 0 : before + 1));
-}
 
 // Bumped by cancel and clear: web/app.js stops feeding files of an older generation, and results
 // decoded for an older generation are ignored.
@@ -109,19 +104,19 @@ void clear_rows() {
 
 void apply_labels(const std::vector<std::pair<std::string, std::string>>& labels) {
     AppState& s = app();
-    std::size_t matched = 0;
+    // By the file (every page of a stack takes the file's label), with the CLI's rule for names.
+    std::vector<std::string> files;
+    std::map<std::string, std::size_t> index;  // source -> position in files
+    for (const FileRow& r : s.rows)
+        if (index.emplace(r.source, files.size()).second) files.push_back(r.source);
+    const stratum::LabelAssignment assignment = stratum::assign_labels(files, labels);
     for (FileRow& r : s.rows) {
-        // By the file: every page of a stack takes the file's label.
-        const std::string base = r.source.substr(r.source.rfind('/') == std::string::npos ? 0 : r.source.rfind('/') + 1);
-        for (const auto& [file, label] : labels)
-            if (file == r.source || file == base || file == r.name) {
-                r.label_text = label;
-                r.label = label_from_text(label);
-                ++matched;
-                break;
-            }
+        const std::string& label = assignment.labels[index[r.source]];
+        if (label.empty()) continue;
+        r.label_text = label;
+        r.label = stratum::label_kind(label);
     }
-    s.notice = "labels: " + std::to_string(labels.size()) + " in the CSV, " + std::to_string(matched) + " files matched";
+    s.notice = stratum::label_summary(assignment, labels.size());
     s.view.order_dirty = true;
 }
 
@@ -133,16 +128,16 @@ extern "C" {
 
 EMSCRIPTEN_KEEPALIVE int stratum_generation() { return g_generation; }
 
-// A file the page will decode (drop, picker or demo); `path` is relative to the dropped folder, if
-// any. Returns its row; web/app.js then reads and decodes it in a worker and calls
+// A file the page will decode (drop, picker or demo): `path` as shown (the dropped folder's name
+// first), `relative` the path below the dropped or picked folder, from which the label comes
+// (stratum::label_for_path, as the CLI labels a folder's files). Returns its row; web/app.js then reads and decodes it in a worker and calls
 // stratum_add_page (per page) or stratum_decode_failed with that row and the generation it started in.
-EMSCRIPTEN_KEEPALIVE int stratum_add_file(const char* path) {
+EMSCRIPTEN_KEEPALIVE int stratum_add_file(const char* path, const char* relative) {
     AppState& s = app();
     FileRow row;
     row.name = row.source = path;
-    row.label_text = parent_folder(row.name);
-    row.label = label_from_text(row.label_text);
-    if (row.label == Label::Unknown) row.label_text.clear();
+    row.label_text = stratum::label_for_path(relative);
+    row.label = stratum::label_kind(row.label_text);
     s.rows.push_back(std::move(row));
     s.awaiting_decode++;
     if (s.progress.total == 0) s.progress.started_ms = emscripten_get_now();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include "score.h"
 #include "scoring.h"
@@ -27,7 +28,11 @@ void update_threshold() {
     const stratum::ScoreSpec spec = chosen_score();
     switch (t.preset) {
         case ThresholdPreset::TrainingQuantile:
-            t.value = stratum::threshold_training_quantile(spec.calibration, spec.direction, t.quantile);
+            // At the card's own quantile, the card's threshold: the very number `stratum score` uses (the
+            // slider's float 0.95 is not the double 0.95, and recomputing would move the line by 1e-7).
+            t.value = spec.threshold.method == "training_quantile" && std::fabs(t.quantile - spec.threshold.parameter) < 1e-6
+                          ? spec.threshold.value
+                          : stratum::threshold_training_quantile(spec.calibration, spec.direction, t.quantile);
             break;
         case ThresholdPreset::MedianKMad: t.value = stratum::threshold_median_plus_k_mad(t.k); break;
         case ThresholdPreset::TopPercent: {
@@ -60,19 +65,6 @@ void choose_score(int index) {
         s.threshold.value = preset.value;
     }
     s.view.order_dirty = true;
-}
-
-Label label_from_text(const std::string& text) {
-    std::string t;
-    for (char c : text) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    static const char* normal[] = {"normal", "good", "ok", "negative", "0", "inlier"};
-    static const char* anomalous[] = {"anomalous", "anomaly", "abnormal", "defect", "defective", "bad", "ng",
-                                      "positive", "1", "outlier"};
-    for (const char* n : normal)
-        if (t == n) return Label::Normal;
-    for (const char* a : anomalous)
-        if (t == a) return Label::Anomalous;
-    return Label::Unknown;
 }
 
 stratum::IntensityWindow input_window() {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model_card.h"
+#include "results.h"
 #include "thumbnail.h"
 
 namespace web {
@@ -16,7 +17,7 @@ struct DecodedFile {
     std::vector<float> tensor;  // C x H x W, the model's input
 };
 
-enum class Label { Unknown, Normal, Anomalous };
+using stratum::Label;  // the kind of a row's label (results.h)
 
 struct FileRow {
     enum class Status { Queued, Scoring, Scored, Failed, Cancelled };
@@ -117,7 +118,5 @@ stratum::ScoreSpec chosen_score();
 // Makes score `index` drive verdicts: re-scores every scored row, resets the threshold to that
 // score's default from the card.
 void choose_score(int index);
-// Label from a folder or CSV label text: normal, anomalous or unknown.
-Label label_from_text(const std::string& text);
 
 }  // namespace web

@@ -45,8 +45,8 @@ const close = (a, b) => Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
 function assertAgreesWithCli(row, cli, label) {
   assert.ok(close(row.norm, Number(cli.norm)), `${label}: page norm ${row.norm}, CLI ${cli.norm}`);
   assert.ok(close(row.score, Number(cli.score)), `${label}: page score ${row.score}, CLI ${cli.score}`);
-  // The CLI's columns between file..error and input_range, note: one per extra score.
-  const names = ['norm', ...Object.keys(cli).slice(6, Object.keys(cli).indexOf('input_range'))];
+  // The columns between file..error and pc1: one per extra score.
+  const names = ['norm', ...Object.keys(cli).slice(6, Object.keys(cli).indexOf('pc1'))];
   assert.equal(row.raw.length, names.length, `${label}: one raw value per score the model offers`);
   names.slice(1).forEach((name, i) => assert.ok(close(row.raw[i + 1], Number(cli[name])),
     `${label}: ${name} ${row.raw[i + 1]} vs ${cli[name]}`));
@@ -270,6 +270,33 @@ test('TIFF stacks, 16-bit and odd files score in the page as in stratum score', 
   }
   assert.equal(state.rows.filter((r) => / \[page \d\/4\]$/.test(r.name)).length, 8, 'two stacks of four pages');
 
+  // The page's CSV and TSV against the CLI's, field by field: equal but for the file's folder (the
+  // page shows what was dropped) and numbers within the tolerance above.
+  const pageCsv = parseCsv(await page.evaluate(() => globalThis.stratum.csv()));
+  const cliCsv = [...cliRows.values()];
+  assert.deepEqual(Object.keys(pageCsv[0]), Object.keys(cliCsv[0]), 'the same columns in the same order');
+  const numeric = new Set(['norm', 'score', 'pc1', 'pc2', ...Object.keys(cliCsv[0]).slice(6, Object.keys(cliCsv[0]).indexOf('pc1'))]);
+  assert.equal(pageCsv.length, cliCsv.length);
+  for (const row of pageCsv) {
+    const other = cliRows.get(row.file);
+    for (const [key, value] of Object.entries(row)) {
+      if (key === 'file') continue;
+      if (numeric.has(key) && value !== '') assert.ok(close(Number(value), Number(other[key])), `${row.file} ${key}: ${value} vs ${other[key]}`);
+      else assert.equal(value, other[key], `${row.file}: ${key}`);
+    }
+  }
+  cliScores(onnx, ['--latents', join(WORK, 'cli-lab.tsv')], 'cli-lab-latents.csv', lab);
+  const tsvRows = (text) => text.trim().split('\n').map((line) => line.split('\t'));
+  const [pageHeader, ...pageLatents] = tsvRows(await page.evaluate(() => globalThis.stratum.latents()));
+  const [cliHeader, ...cliLatents] = tsvRows(readFileSync(join(WORK, 'cli-lab.tsv'), 'utf8'));
+  assert.deepEqual(pageHeader, cliHeader);
+  assert.equal(pageLatents.length, cliLatents.length);
+  for (const [file, ...values] of pageLatents) {
+    const other = cliLatents.find((l) => l[0].endsWith('/' + file));
+    assert.ok(other, `${file}: no latent line from the CLI`);
+    values.forEach((v, k) => assert.ok(close(Number(v), Number(other[k + 1])), `${file} z${k + 1}: ${v} vs ${other[k + 1]}`));
+  }
+
   // The window typed in the page's Model panel, as --input-range gives it to the CLI.
   const narrow = cliScores(onnx, ['--input-range', '0:4095'], 'cli-lab-4095.csv', lab);
   const marks = await page.evaluate(() => globalThis.stratum.ui());
@@ -323,5 +350,33 @@ test('a model trained on 12-bit TIFF stacks scores them in the page as in stratu
     assertAgreesWithCli(row, expectedRow, row.name);
   }
   await page.screenshot({ path: join(artifacts, 'tool-7-stack12-model.png') });
+  await page.close();
+});
+
+// One label rule in both front-ends (src/core/results.h): the nearest label-word folder, else the
+// first folder below the one given; a folder picked in the page labels its files as the CLI does.
+test('nested folders label files alike in the page and the CLI', async () => {
+  const root = join(WORK, 'nested');
+  rmSync(root, { recursive: true, force: true });
+  const png = readFileSync(join(images, readdirSync(images).find((n) => n.startsWith('pbc_'))));
+  const layout = { 'normal/2024/a.png': 'normal', 'batch1/anomalous/b.png': 'anomalous', 'neutrophil/c.png': 'neutrophil',
+    'good/run/defect/d.png': 'defect', 'top.png': '' };
+  for (const path of Object.keys(layout)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), png);
+  }
+  const cli = cliScores(join(site, 'models', 'encoder.onnx'), [], 'cli-nested.csv', root);
+  for (const [path, label] of Object.entries(layout)) assert.equal(cli.get(path).label, label, `CLI: ${path}`);
+
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${server.url}?backend=wasm`);
+  await page.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().ready, null, { timeout: 60000 });
+  await page.setInputFiles('#folder-picker', root);
+  const state = await waitForResults(page, Object.keys(layout).length);
+  for (const row of state.rows) {
+    const path = row.name.split('/').slice(1).join('/');  // the picked folder's own name comes first
+    assert.ok(path in layout, `${row.name}: not a file of the folder`);
+    assert.equal(row.label, layout[path], `page: ${row.name}`);
+  }
   await page.close();
 });

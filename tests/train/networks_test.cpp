@@ -1,4 +1,4 @@
-// The networks and the training step (DESIGN section 1), on small nets: seconds each.
+// The networks and the training step (arXiv 1905.11034, as README spells it out), on small nets: seconds each.
 // torch (through glog) defines a CHECK macro of its own that aborts instead of reporting: include
 // torch first, drop its CHECK, then let Catch2 define the one these tests mean.
 #include "checkpoint.h"

@@ -42,12 +42,14 @@ test('ONNX export matches libtorch on real images', async () => {
   const [header, ...lines] = readFileSync(csvPath, 'utf8').trim().split(/\r?\n/);
   assert.deepEqual(header.split(','),
     ['file', 'norm', 'score', 'verdict', 'label', 'error', 'feature', 'reconstruction', 'colour', 'encoder_gaussian',
-      'input_range', 'note']);
+      'pc1', 'pc2', 'input_range', 'note', 'model', 'score_name', 'threshold']);
   const extras = new Map(lines.map((line) => {
     const f = line.split(',');
     return [f[0], { feature: Number(f[6]), reconstruction: Number(f[7]), colour: Number(f[8]), encoder_gaussian: Number(f[9]) }];
   }));
-  const native = new Map(readFileSync(tsv, 'utf8').trim().split('\n').map((line) => {
+  const [tsvHeader, ...tsvLines] = readFileSync(tsv, 'utf8').trim().split('\n');
+  assert.equal(tsvHeader, ['file', ...Array.from({ length: 12 }, (_, k) => `z${k + 1}`)].join('\t'));
+  const native = new Map(tsvLines.map((line) => {
     const [file, ...values] = line.split('\t');
     return [file, values.map(Number)];
   }));
@@ -122,7 +124,8 @@ test('ONNX export matches libtorch on real images', async () => {
   const onlyCsv = join(WORK, 'encoder-only.csv');
   run(STRATUM, ['score', join(WORK, 'encoder-only', 'encoder.onnx'), images[0], '--csv', onlyCsv, '--threads', '2']);
   const [onlyHeader, onlyRow] = readFileSync(onlyCsv, 'utf8').trim().split(/\r?\n/);
-  assert.deepEqual(onlyHeader.split(','), ['file', 'norm', 'score', 'verdict', 'label', 'error', 'input_range', 'note']);
+  assert.deepEqual(onlyHeader.split(','), ['file', 'norm', 'score', 'verdict', 'label', 'error', 'pc1', 'pc2',
+    'input_range', 'note', 'model', 'score_name', 'threshold']);
   const full = lines.find((line) => line.startsWith(images[0] + ','));
   assert.equal(onlyRow.split(',')[1], full.split(',')[1], 'the same encoder gives the same norm');
   assert.ok(readFileSync(join(WORK, 'encoder-only', 'encoder.onnx')).length <
