@@ -85,34 +85,25 @@ function outputsOf(card) {
 
 const valuesOf = async (tensor) => (tensor.location === 'cpu' ? tensor.data : tensor.getData());
 
-// A graph must encode what its card promises before it replaces the model in use: two mid-grey images
-// of the card's input size must give two finite latents of the card's size, and one finite value per
-// image for each extra score. Returns '' or the reason.
-async function probeEncoder(s, card) {
+// What the session says of itself, and its outputs for two mid-grey images of the card's input size:
+// the core checks them against the card (stratum_check_graph, src/core/graph_check.h), as the CLI does.
+async function probeGraph(s, card, digest) {
   const { channels, height, width } = card.input;
   const outputs = outputsOf(card);
-  const missing = [outputs.latent, ...outputs.extras].filter((name) => !s.outputNames.includes(name));
-  if (missing.length) return `the graph has no output ${missing.join(', ')} (its outputs: ${s.outputNames.join(', ')})`;
-  let result;
+  const wanted = [outputs.latent, ...outputs.extras];
+  const probe = { sha256: digest, input_name: s.inputNames[0], output_names: s.outputNames, run_error: '', outputs: [] };
+  if (!wanted.every((name) => s.outputNames.includes(name))) return probe;  // the core names the missing one
   try {
     const input = new ort.Tensor('float32', new Float32Array(2 * channels * height * width), [2, channels, height, width]);
-    result = await s.run({ [s.inputNames[0]]: input }, [outputs.latent, ...outputs.extras]);
+    const result = await s.run({ [s.inputNames[0]]: input }, wanted);
+    for (const name of wanted) {
+      const values = await valuesOf(result[name]);
+      probe.outputs.push({ name, dims: Array.from(result[name].dims), finite: Array.from(values).every(Number.isFinite) });
+    }
   } catch (error) {
-    return `the graph does not take the card's input (2 x ${channels} x ${height} x ${width}): ${error.message || error}`;
+    probe.run_error = `${error.message || error}`;
   }
-  const latent = result[outputs.latent];
-  const values = await valuesOf(latent);
-  if (latent.dims.length !== 2 || latent.dims[0] !== 2 || latent.dims[1] !== card.output.size)
-    return `the graph's output has shape [${latent.dims.join(', ')}] for 2 images; the card says ${card.output.size} values per image`;
-  if (!Array.from(values).every(Number.isFinite)) return 'the encoder outputs NaN or infinite values (a broken model)';
-  for (let j = 0; j < outputs.extras.length; j++) {
-    const name = outputs.extras[j], width = outputs.widths[j], extra = result[name];
-    const expected = width === 1 ? [2] : [2, width];
-    if (extra.dims.length !== expected.length || extra.dims.some((d, i) => d !== expected[i]))
-      return `the graph's ${name} output has shape [${extra.dims.join(', ')}] for 2 images; the card says ${width} value(s) per image`;
-    if (!Array.from(await valuesOf(extra)).every(Number.isFinite)) return `the graph's ${name} score is NaN or infinite`;
-  }
-  return '';
+  return probe;
 }
 
 // Card first (validated in C++), then the graph; the model in use is replaced only when both agree.
@@ -129,14 +120,9 @@ async function useModel(source, cardText, loadGraph) {
       app.ccall('stratum_model_failed', null, ['string'], [`${source}: not a usable ONNX graph (${error.message || error})`]);
       return false;
     }
-    const broken = await probeEncoder(opened.session, card);
-    if (broken) {
-      await opened.session.release();
-      app.ccall('stratum_model_failed', null, ['string'], [`${source}: ${broken}`]);
-      return false;
-    }
-    const problem = app.ccall('stratum_model_ready', 'string', ['string', 'number', 'string', 'string', 'string'],
-      [opened.backend, opened.threads, digest, opened.session.inputNames[0], opened.session.outputNames.join(',')]);
+    const probe = await probeGraph(opened.session, card, digest);
+    const problem = app.ccall('stratum_check_graph', 'string', ['string'], [JSON.stringify(probe)]) ||
+      app.ccall('stratum_model_ready', 'string', ['string', 'number'], [opened.backend, opened.threads]);
     if (problem) {
       await opened.session.release();
       return false;

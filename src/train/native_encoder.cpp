@@ -1,5 +1,6 @@
 #include "native_encoder.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -7,6 +8,7 @@
 #include "checkpoint.h"
 #include "encoder_onnx.h"
 #include "error.h"
+#include "graph_check.h"
 #include "run_files.h"
 #include "score_heads.h"
 #include "sha256.h"
@@ -94,17 +96,36 @@ private:
     Models models_;
 };
 
-// As the page does before it swaps a model in: two mid-grey images must give two finite latents.
-void probe(NativeEncoder& encoder, const std::string& model) {
-    const InputSpec& in = encoder.card().input;
+// The check the page runs too (stratum::graph_mismatch): two mid-grey images through the graph, its
+// outputs against the card. `probe` carries what the caller knows of the graph (sha256, names).
+void check_graph(NativeEncoder& encoder, GraphProbe probe, const std::string& model) {
+    const ModelCard& card = encoder.card();
+    const InputSpec& in = card.input;
     const std::vector<float> grey(static_cast<std::size_t>(2) * in.channels * in.width * in.height, 0.0f);
-    const NativeEncoder::Encoded e = encoder.encode(grey.data(), 2, true);
-    for (float v : e.latents)
-        if (!std::isfinite(v))
-            throw Error(model + ": the encoder gives NaN or infinite latents for a plain grey image; refused");
-    for (double v : e.extras)
-        if (!std::isfinite(v))
-            throw Error(model + ": the graph gives NaN or infinite extra scores for a plain grey image; refused");
+    try {
+        const NativeEncoder::Encoded e = encoder.encode(grey.data(), 2, true);
+        auto finite = [](const auto& values) {
+            return std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
+        };
+        probe.outputs.push_back({card.output_name, {2, static_cast<std::int64_t>(e.latents.size() / 2)}, finite(e.latents)});
+        // The extras come image after image; each score's columns are its slice of every image's row.
+        const std::size_t per_image = e.extras.size() / 2;
+        std::size_t at = 0;
+        for (const ExtraScore& x : card.extra_scores) {
+            const std::size_t width = x.output_width();
+            std::vector<double> values;
+            for (std::size_t image = 0; image < 2; ++image)
+                for (std::size_t k = 0; k < width && at + k < per_image; ++k) values.push_back(e.extras[image * per_image + at + k]);
+            at += width;
+            const std::vector<std::int64_t> dims = width == 1 ? std::vector<std::int64_t>{2}
+                                                              : std::vector<std::int64_t>{2, static_cast<std::int64_t>(width)};
+            probe.outputs.push_back({x.output, values.size() == 2 * width ? dims : std::vector<std::int64_t>{}, finite(values)});
+        }
+    } catch (const Error& e) {
+        probe.run_error = e.what();
+    }
+    const std::string why = graph_mismatch(card, probe);
+    if (!why.empty()) throw Error(model + ": " + why + "; refused");
 }
 
 }  // namespace
@@ -138,7 +159,9 @@ std::unique_ptr<NativeEncoder> NativeEncoder::open(const std::string& model_give
                         std::to_string(encoder->card().training.images_seen) + " images): run `stratum export " +
                         model + "` again");
         encoder->ready();
-        probe(*encoder, model);
+        GraphProbe unnamed;
+        unnamed.names_known = false;  // the checkpoint's modules: no graph names to compare
+        check_graph(*encoder, unnamed, model);
         return encoder;
     }
     if (!fs::is_regular_file(model, ec)) throw Error(model + ": no such file or run folder");
@@ -153,7 +176,11 @@ std::unique_ptr<NativeEncoder> NativeEncoder::open(const std::string& model_give
     encoder_from_onnx(encoder->models().e, proto);
     if (!encoder->card().extra_scores.empty()) scorer_from_onnx(encoder->models().g_ema, encoder->models().d, proto);
     encoder->ready();
-    probe(*encoder, model);
+    GraphProbe probe;
+    probe.sha256 = sha256_hex(bytes);
+    probe.input_name = proto.graph().input_size() > 0 ? proto.graph().input(0).name() : "";
+    for (const auto& output : proto.graph().output()) probe.output_names.push_back(output.name());
+    check_graph(*encoder, probe, model);
     return encoder;
 }
 

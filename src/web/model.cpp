@@ -1,11 +1,15 @@
 // Loading a model: web/app.js fetches or reads the card and the graph; the core validates the card
-// here, and the session's facts (digest, tensor names) are checked against it before it replaces the
-// model in use. Whatever fails, the previous model stays.
+// here, and the session's facts (digest, tensor names, its outputs for two grey images) are checked
+// against it (stratum::graph_mismatch) before it replaces the model in use. Whatever fails, the
+// previous model stays.
 #include <emscripten.h>
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "error.h"
+#include "graph_check.h"
 #include "pipeline.h"
 #include "state.h"
 
@@ -48,24 +52,33 @@ EMSCRIPTEN_KEEPALIVE const char* stratum_load_card(const char* source, const cha
     }
 }
 
-// Step 2: the encoder session is open. Checks that it is the graph the card describes; on success the
-// candidate replaces the model in use (scores of the old model are cleared). Returns "" or the reason.
-EMSCRIPTEN_KEEPALIVE const char* stratum_model_ready(const char* backend, int threads, const char* sha256,
-                                                     const char* input_name, const char* output_names) {
+// Step 2: the encoder session is open and has run the probe images. `probe_json` is what web/app.js
+// learnt of the graph ({"sha256", "input_name", "output_names", "run_error", "outputs": [{"name",
+// "dims", "finite"}]}), checked against the card by the core (stratum::graph_mismatch), as the CLI
+// checks its graphs. Returns "" or the reason (the previous model stays).
+EMSCRIPTEN_KEEPALIVE const char* stratum_check_graph(const char* probe_json) {
+    if (!g_candidate.present) return refuse("no model card is loaded");
+    stratum::GraphProbe probe;
+    try {
+        const nlohmann::json j = nlohmann::json::parse(probe_json);
+        probe.sha256 = j.at("sha256").get<std::string>();
+        probe.input_name = j.at("input_name").get<std::string>();
+        probe.output_names = j.at("output_names").get<std::vector<std::string>>();
+        probe.run_error = j.at("run_error").get<std::string>();
+        for (const nlohmann::json& o : j.at("outputs"))
+            probe.outputs.push_back({o.at("name").get<std::string>(), o.at("dims").get<std::vector<std::int64_t>>(),
+                                     o.at("finite").get<bool>()});
+    } catch (const std::exception& e) {
+        return refuse(g_candidate.source + ": internal: the graph probe could not be read (" + e.what() + ")");
+    }
+    const std::string why = stratum::graph_mismatch(g_candidate.card, probe);
+    return why.empty() ? remember("") : refuse(g_candidate.source + ": " + why);
+}
+
+// Step 3: the checked candidate replaces the model in use (scores of the old model are cleared).
+EMSCRIPTEN_KEEPALIVE const char* stratum_model_ready(const char* backend, int threads) {
     if (!g_candidate.present) return refuse("no model card is loaded");
     const stratum::ModelCard& c = g_candidate.card;
-    if (!c.onnx_sha256.empty() && c.onnx_sha256 != sha256)
-        return refuse(g_candidate.source + ": the .onnx file is not the one the card describes (its sha256 is " +
-                      std::string(sha256) + ", the card says " + c.onnx_sha256 + ")");
-    if (c.input_name != input_name)
-        return refuse(g_candidate.source + ": the graph's input is \"" + std::string(input_name) + "\", the card says \"" +
-                      c.input_name + "\"");
-    // output_names: the session's outputs, comma-separated. The card's latent and every extra score must be there.
-    const std::string outputs = std::string(",") + output_names + ",";
-    for (const stratum::ScoreSpec& spec : stratum::card_scores(c))
-        if (outputs.find("," + spec.output + ",") == std::string::npos)
-            return refuse(g_candidate.source + ": the graph has no output \"" + spec.output + "\" (the card's " + spec.name +
-                          " score); its outputs are " + std::string(output_names));
     ModelState& m = app().model;
     const bool replacing = m.card_loaded;
     if (replacing && !app().rows.empty()) {
