@@ -430,13 +430,8 @@ ImageHeader tiff_header(const std::uint8_t* data, std::size_t size, const Decode
     return h;
 }
 
-void decode_tiff(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits,
+void decode_tiff(const std::uint8_t* data, std::size_t size, int count, const DecodeLimits& limits,
                  const std::function<void(StoredImage&&, int index, int count)>& page) {
-    int count = 0;
-    {
-        Tiff t(data, size);
-        count = walk_pages(t, limits, [](int) {});
-    }
     Tiff t(data, size);
     walk_pages(t, limits, [&](int index) {
         const std::string name = count > 1 ? "page " + std::to_string(index + 1) + "/" + std::to_string(count) : "image";

@@ -49,15 +49,6 @@ bool starts_with(const std::uint8_t* data, std::size_t size, const char* magic, 
 const char* kSupported = "supported: PNG, JPEG, TIFF, BMP, GIF, TGA";
 
 template <typename T>
-std::vector<T>& samples_of(Image& image);
-template <>
-std::vector<std::uint8_t>& samples_of(Image& image) { return image.pixels; }
-template <>
-std::vector<std::uint16_t>& samples_of(Image& image) { return image.samples16; }
-template <>
-std::vector<float>& samples_of(Image& image) { return image.samplesf; }
-
-template <typename T>
 constexpr double white_of() {
     return std::is_same_v<T, float> ? 1.0 : static_cast<double>(std::numeric_limits<T>::max());
 }
@@ -236,7 +227,7 @@ void decode_pages(const std::uint8_t* data, std::size_t size, int channels, cons
     if (channels != 1 && channels != 3) throw Error("internal: decode_pages wants 1 or 3 channels");
     const ImageHeader h = read_header(data, size, limits);
     if (h.format == "TIFF") {
-        decode_tiff(data, size, limits, [&](StoredImage&& stored, int index, int count) {
+        decode_tiff(data, size, h.pages, limits, [&](StoredImage&& stored, int index, int count) {
             page(finish(std::move(stored), channels), index, count);
         });
         return;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace stratum {
@@ -40,6 +41,18 @@ struct Image {
         return type == SampleType::UInt8 ? pixels[i] : type == SampleType::UInt16 ? samples16[i] : samplesf[i];
     }
 };
+
+// The sample vector of type T (std::uint8_t, std::uint16_t or float): pixels, samples16 or samplesf.
+template <typename T>
+std::vector<T>& samples_of(Image& image) {
+    if constexpr (std::is_same_v<T, std::uint8_t>) return image.pixels;
+    else if constexpr (std::is_same_v<T, std::uint16_t>) return image.samples16;
+    else return image.samplesf;
+}
+template <typename T>
+const std::vector<T>& samples_of(const Image& image) {
+    return samples_of<T>(const_cast<Image&>(image));
+}
 
 // Calls f(double) for every sample of `image` in storage order, whatever its type.
 template <typename F>

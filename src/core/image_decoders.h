@@ -38,8 +38,9 @@ bool tga_header_valid(const std::uint8_t* data, std::size_t size, std::uint64_t 
 StoredImage decode_png(const std::uint8_t* data, std::size_t size);
 StoredImage decode_jpeg(const std::uint8_t* data, std::size_t size);
 StoredImage decode_stb(const std::string& format, const std::uint8_t* data, std::size_t size);
-// Calls `page` for every page in order (reduced-resolution pages, such as thumbnails, skipped).
-void decode_tiff(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits,
+// Calls `page` for every page in order (reduced-resolution pages, such as thumbnails, skipped);
+// `count` is the page count tiff_header found (read_header has walked the directories already).
+void decode_tiff(const std::uint8_t* data, std::size_t size, int count, const DecodeLimits& limits,
                  const std::function<void(StoredImage&&, int index, int count)>& page);
 
 }  // namespace stratum::detail

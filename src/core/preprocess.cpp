@@ -14,17 +14,6 @@
 namespace stratum {
 namespace {
 
-template <typename T>
-std::vector<T>& samples_of(Image& image) {
-    if constexpr (std::is_same_v<T, std::uint8_t>) return image.pixels;
-    else if constexpr (std::is_same_v<T, std::uint16_t>) return image.samples16;
-    else return image.samplesf;
-}
-template <typename T>
-const std::vector<T>& samples_of(const Image& image) {
-    return samples_of<T>(const_cast<Image&>(image));
-}
-
 // Averages f_x x f_y blocks of the w x h region at `origin` (block grid centred, the few pixels left
 // over at the edges dropped). `stride` in samples.
 template <typename T>
