@@ -10,6 +10,7 @@
 #include "error.h"
 #include "run_files.h"
 #include "score_heads.h"
+#include "scoring_session.h"
 #include "stats.h"
 
 namespace stratum::train {
@@ -56,40 +57,39 @@ torch::Tensor pixel_histogram(const torch::Tensor& x) {
 }
 
 // `untrained`: the critic as training started (same seed), for the colour score without training.
-NetScores score_with_networks(Models& m, const ImageSet& set, const NetConfig& net, const torch::Device& device,
-                              Critic* untrained = nullptr) {
+// Every image goes through the networks once (ScoringSession): the graph's scores and the feature
+// sets of the probe tables come from the same pass.
+NetScores score_with_networks(ScoringSession& session, const ImageSet& set, Critic* untrained = nullptr) {
     torch::NoGradGuard no_grad;
     NetScores s;
+    Models& m = session.models();
+    const NetConfig& net = session.net();
     const int stage = net.stages();
-    const std::int64_t n = static_cast<std::int64_t>(set.count()), batch = 128;
     std::map<std::string, std::vector<torch::Tensor>> parts;
     std::vector<torch::Tensor> colour;
-    for (std::int64_t i = 0; i < n; i += batch) {
-        const torch::Tensor x = as_float(set, i, std::min(n, i + batch)).to(device);
-        const torch::Tensor z = m.e(x, stage, 1.0);
-        const torch::Tensor extra = extra_scores(m.g_ema, m.d, m.e, x, z, stage);  // as the graph gives them
-        append_values(s.norm, z.norm(2, 1));
-        append_values(s.feature, extra.select(1, 0));
-        append_values(s.reconstruction, extra.select(1, 1));
-        colour.push_back(extra_output(extra, net, extra_score_index("colour")));
+    session.run_all(set.values.data(), static_cast<std::int64_t>(set.count()), 128, true, [&](std::int64_t, const ScoringPass& p) {
+        const torch::Tensor& x = p.x;
+        append_values(s.norm, p.z.norm(2, 1));
+        append_values(s.feature, p.extras.select(1, 0));
+        append_values(s.reconstruction, p.extras.select(1, 1));
+        colour.push_back(extra_output(p.extras, net, extra_score_index("colour")));
         append_values(s.brightness, x.flatten(1).mean(1));
         if (m.rotation) append_values(s.rotation, rotation_loss_per_image(m, x, stage, 1.0));
-        const torch::Tensor xr = m.g_ema(z, stage, 1.0);
-        const torch::Tensor f = m.d->features(x, stage, 1.0), fr = m.d->features(xr, stage, 1.0);
         const std::int64_t c4 = net.width_at(4);
-        append_values(s.feature_max, (f - fr).abs().view({x.size(0), c4, 16}).mean(1).amax(1));
-        const std::vector<torch::Tensor> d_acts = m.d->trunk->activations(x, stage), e_acts = m.e->trunk->activations(x, stage);
+        append_values(s.feature_max, (p.features - p.reconstructed_features).abs().view({x.size(0), c4, 16}).mean(1).amax(1));
+        const std::vector<torch::Tensor> d_acts = m.d->trunk->activations(x, stage);
+        const std::vector<torch::Tensor>& e_acts = p.encoder_activations;
         parts["critic_pooled"].push_back(pooled(d_acts));
-        parts["encoder_pooled"].push_back(extra_output(extra, net, extra_score_index("encoder_gaussian")));
+        parts["encoder_pooled"].push_back(extra_output(p.extras, net, extra_score_index("encoder_gaussian")));
         for (std::size_t l = 0; l < d_acts.size(); ++l) {
             parts["critic_level" + std::to_string(l)].push_back(pooled({d_acts[l]}));
             parts["encoder_level" + std::to_string(l)].push_back(pooled({e_acts[l]}));
         }
-        parts["latent"].push_back(z.to(torch::kCPU, torch::kFloat64));
+        parts["latent"].push_back(p.z.to(torch::kCPU, torch::kFloat64));
         parts["pixel_colour"].push_back(pooled({x}));
         parts["pixel_histogram"].push_back(pixel_histogram(x));
         if (untrained) parts["untrained_colour"].push_back(colour_features(*untrained, x, stage).to(torch::kCPU, torch::kFloat64));
-    }
+    });
     s.colour = torch::cat(colour);
     for (auto& [k, v] : parts) s.sets[k] = torch::cat(v);
     return s;
@@ -167,8 +167,8 @@ EvalResult evaluate_run(const EvalOptions& o) {
     const Phase phase = phase_at(config, result.images_seen);
     if (phase.stage != config.net.stages() || phase.alpha < 1.0)
         throw Error("the run has not reached its final resolution yet");
-    m.to(device);
-    set_scoring_mode(m);
+    ScoringSession session(m, device);
+    if (m.rotation) m.rotation->to(device);  // the rotation score's head, beside the scoring networks
 
     // Test split.
     const std::vector<std::string> normal = o.normal.empty() ? config.data.normal : o.normal;
@@ -210,11 +210,11 @@ EvalResult evaluate_run(const EvalOptions& o) {
     initial.d->to(device);
     initial.d->trunk->mbstd_group = 1;
     initial.d->eval();
-    const NetScores train_scores = score_with_networks(m, train_set, config.net, device, &initial.d);
+    const NetScores train_scores = score_with_networks(session, train_set, &initial.d);
     result.training_norm_median = median(train_scores.norm);
     result.training_norm_mad = mad(train_scores.norm);
 
-    const NetScores s = score_with_networks(m, test_set, config.net, device, &initial.d);
+    const NetScores s = score_with_networks(session, test_set, &initial.d);
     std::vector<double> deviation, combined;
     const double scale = result.training_norm_mad > 0 ? result.training_norm_mad : 1.0;
     for (std::size_t i = 0; i < s.norm.size(); ++i) {

@@ -10,6 +10,7 @@
 #include "model_card.h"
 #include "run_files.h"
 #include "score_heads.h"
+#include "scoring_session.h"
 #include "sha256.h"
 
 namespace stratum::train {
@@ -59,27 +60,18 @@ ExportResult export_run(const ExportOptions& o) {
     std::cerr << "stratum export: encoding " << sources.size() << " training images\n";
     const WindowChoice window = read_run_window(run);
     const ImageSet set = load_images(sources, config.net.resolution, config.net.channels, o.threads, window);
-    ready_for_scoring(models, device);  // the graph's layout, as `stratum score` runs it
+    ScoringSession session(models, device);  // the graph's layout, as `stratum score` runs it
     const int latent = config.net.latent;
     std::vector<float> latents;
     std::vector<double> norms;
-    std::vector<torch::Tensor> extra_parts;  // the graph's extra outputs (extra_scores), [n, W] per batch
-    {
-        torch::NoGradGuard no_grad;
-        const std::int64_t n = static_cast<std::int64_t>(set.count()), batch = 256;
-        const torch::Tensor all = torch::from_blob(const_cast<float*>(set.values.data()),
-                                                   {n, config.net.channels, config.net.resolution, config.net.resolution},
-                                                   torch::kFloat32);
-        for (std::int64_t i = 0; i < n; i += batch) {
-            const torch::Tensor x = all.slice(0, i, std::min(n, i + batch)).to(device);
-            const torch::Tensor z_on_device = encoder(x, config.net.stages(), 1.0);
-            const torch::Tensor z = z_on_device.to(torch::kCPU).contiguous();
-            latents.insert(latents.end(), z.data_ptr<float>(), z.data_ptr<float>() + z.numel());
-            for (std::int64_t r = 0; r < z.size(0); ++r) norms.push_back(l2_norm(z[r].data_ptr<float>(), latent));
-            if (o.encoder_only) continue;
-            extra_parts.push_back(extra_scores(models.g_ema, models.d, models.e, x, z_on_device, config.net.stages()));
-        }
-    }
+    std::vector<torch::Tensor> extra_parts;  // the graph's extra outputs (ScoringPass::extras), [n, W] per batch
+    session.run_all(set.values.data(), static_cast<std::int64_t>(set.count()), 256, !o.encoder_only,
+                    [&](std::int64_t, const ScoringPass& pass) {
+                        const torch::Tensor z = pass.z.to(torch::kCPU).contiguous();
+                        latents.insert(latents.end(), z.data_ptr<float>(), z.data_ptr<float>() + z.numel());
+                        for (std::int64_t r = 0; r < z.size(0); ++r) norms.push_back(l2_norm(z[r].data_ptr<float>(), latent));
+                        if (!o.encoder_only) extra_parts.push_back(pass.extras);
+                    });
 
     ModelCard card;
     card.name = o.name.empty() ? fs::path(o.run_dir).filename().string() : o.name;

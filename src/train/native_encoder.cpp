@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "checkpoint.h"
 #include "encoder_onnx.h"
@@ -11,8 +12,8 @@
 #include "graph_check.h"
 #include "run_files.h"
 #include "score_heads.h"
+#include "scoring_session.h"
 #include "sha256.h"
-#include "steps.h"
 
 namespace stratum::train {
 namespace fs = std::filesystem;
@@ -69,22 +70,22 @@ public:
     bool on_gpu() const override { return device_.is_cuda(); }
     void set_threads(int threads) override { torch::set_num_threads(threads); }
     Models& models() { return models_; }
-    void ready() { ready_for_scoring(models_, device_); }
+    void ready() { session_.emplace(models_, device_); }
     Encoded encode(const float* images, int n, bool with_extras) override {
-        torch::NoGradGuard no_grad;
-        const NetConfig& net = models_.e->net;
-        const torch::Tensor x =
-            torch::from_blob(const_cast<float*>(images), {n, net.channels, net.resolution, net.resolution}, torch::kFloat32)
-                .to(device_);
-        const torch::Tensor z = models_.e(x, net.stages(), 1.0);
-        const torch::Tensor zc = z.to(torch::kCPU).contiguous();
+        if (!session_) throw Error("the encoder's weights are not loaded yet");
+        const bool extras = with_extras && !card_.extra_scores.empty();
+        const ScoringPass pass = session_->run(
+            torch::from_blob(const_cast<float*>(images), {n, models_.e->net.channels, models_.e->net.resolution, models_.e->net.resolution},
+                             torch::kFloat32),
+            extras);
+        const torch::Tensor zc = pass.z.to(torch::kCPU).contiguous();
         Encoded out;
         out.latents.assign(zc.data_ptr<float>(), zc.data_ptr<float>() + zc.numel());
-        if (with_extras && !card_.extra_scores.empty()) {
+        if (extras) {
             // The graph's outputs that the card reads, image after image.
             const std::int64_t width = static_cast<std::int64_t>(extra_outputs_width(card_));
-            const torch::Tensor e = extra_scores(models_.g_ema, models_.d, models_.e, x, z, net.stages()).slice(1, 0, width).contiguous();
-            if (e.size(1) != width) throw Error("the card's extra scores take more values than the networks give");
+            if (pass.extras.size(1) < width) throw Error("the card's extra scores take more values than the networks give");
+            const torch::Tensor e = pass.extras.slice(1, 0, width).contiguous();
             out.extras.assign(e.data_ptr<double>(), e.data_ptr<double>() + e.numel());
         }
         return out;
@@ -94,6 +95,7 @@ private:
     ModelCard card_;
     torch::Device device_;
     Models models_;
+    std::optional<ScoringSession> session_;  // once the weights are in (ready())
 };
 
 // The check the page runs too (stratum::graph_mismatch): two mid-grey images through the graph, its

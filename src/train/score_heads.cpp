@@ -56,16 +56,6 @@ torch::Tensor encoder_features(Encoder& e, const torch::Tensor& x, int stage) {
     return torch::cat(parts, 1);
 }
 
-torch::Tensor extra_scores(Generator& g, Critic& d, Encoder& e, const torch::Tensor& x, const torch::Tensor& z, int stage) {
-    if (d->trunk->mbstd_group != 1) throw Error("extra scores need the critic's minibatch-stddev groups of one");
-    const torch::Tensor xr = g(z, stage, 1.0);
-    const torch::Tensor f = d->features(x, stage, 1.0), fr = d->features(xr, stage, 1.0);
-    const torch::Tensor feature = (f - fr).abs().mean(1);
-    const torch::Tensor reconstruction = (x - xr).abs().flatten(1).mean(1);
-    return torch::cat({torch::stack({feature, reconstruction}, 1), colour_features(d, x, stage), encoder_features(e, x, stage)}, 1)
-        .to(torch::kCPU, torch::kFloat64);
-}
-
 torch::Tensor extra_output(const torch::Tensor& extras, const NetConfig& net, std::size_t index) {
     const std::vector<std::int64_t> widths = extra_output_widths(net);
     std::int64_t at = 0;

@@ -49,11 +49,8 @@ torch::Tensor mean_and_spread(const torch::Tensor& a);
 // [N, 2 (C_r + ... + C_4 + C_4)] float32. The representation the "encoder_gaussian" score reads.
 torch::Tensor encoder_features(Encoder& e, const torch::Tensor& x, int stage);
 
-// [N, W] float64 on the CPU, W = the sum of extra_output_widths: feature, reconstruction,
-// colour_features, encoder_features. The critic's trunk must use minibatch-stddev groups of one (each
-// image's value must not depend on its batch).
-torch::Tensor extra_scores(Generator& g, Critic& d, Encoder& e, const torch::Tensor& x, const torch::Tensor& z, int stage);
-// Output `index` of extra_score_infos() within a row block of extra_scores: [N, width].
+// Output `index` of extra_score_infos() within a row block of extras (ScoringPass::extras, scoring_session.h):
+// [N, width].
 torch::Tensor extra_output(const torch::Tensor& extras, const NetConfig& net, std::size_t index);
 
 // The colour score's bank: at most kColourBankSize training feature vectors (N x D, float64), drawn

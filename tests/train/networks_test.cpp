@@ -3,6 +3,7 @@
 // torch first, drop its CHECK, then let Catch2 define the one these tests mean.
 #include "checkpoint.h"
 #include "score_heads.h"
+#include "scoring_session.h"
 #include "steps.h"
 #undef CHECK
 
@@ -310,7 +311,7 @@ TEST_CASE("extra_output_widths says how many values each graph output gives", "[
         INFO("resolution " << res);
         torch::manual_seed(9);
         Models m(net);
-        set_scoring_mode(m);
+        ScoringSession session(m, torch::kCPU);
         const torch::Tensor x = torch::rand({3, 3, res, res}) * 2 - 1;
         const int stage = net.stages();
         const std::vector<std::int64_t> widths = extra_output_widths(net);
@@ -318,12 +319,41 @@ TEST_CASE("extra_output_widths says how many values each graph output gives", "[
         CHECK(widths[extra_score_index("feature")] == 1);
         CHECK(widths[extra_score_index("colour")] == colour_features(m.d, x, stage).size(1));
         CHECK(widths[extra_score_index("encoder_gaussian")] == encoder_features(m.e, x, stage).size(1));
-        const torch::Tensor all = extra_scores(m.g_ema, m.d, m.e, x, m.e(x, stage, 1.0), stage);
+        const torch::Tensor all = session.run(x, true).extras;
         CHECK(all.size(1) == std::accumulate(widths.begin(), widths.end(), std::int64_t{0}));
         CHECK(torch::allclose(extra_output(all, net, extra_score_index("encoder_gaussian")),
                               encoder_features(m.e, x, stage).to(torch::kFloat64), 1e-6, 1e-6));
     }
     CHECK_THROWS_WITH(extra_score_index("brightness"), Catch::Contains("no extra score is called \"brightness\""));
+}
+
+TEST_CASE("ScoringSession: the graph's layout, and an image's scores do not depend on its batch", "[networks]") {
+    torch::manual_seed(11);
+    const NetConfig net = tiny_net();
+    Models m(net);
+    m.to(torch::kCPU);  // the trainer's layout: channels-last on the CPU for narrow nets
+    ScoringSession session(m, torch::kCPU);
+    for (torch::nn::Module* module : scoring_modules(m))
+        for (const torch::Tensor& p : module->parameters()) CHECK(p.is_contiguous());
+    CHECK(m.d->trunk->mbstd_group == 1);
+    CHECK_FALSE(m.e->is_training());
+    const std::int64_t n = 5;
+    const torch::Tensor x = torch::rand({n, net.channels, net.resolution, net.resolution}) * 2 - 1;
+    const ScoringPass whole = session.run(x, true);
+    REQUIRE(whole.z.sizes() == torch::IntArrayRef({n, net.latent}));
+    REQUIRE(whole.extras.size(0) == n);
+    std::vector<std::int64_t> firsts;
+    session.run_all(x.data_ptr<float>(), n, 2, true, [&](std::int64_t first, const ScoringPass& p) {
+        firsts.push_back(first);
+        const std::int64_t count = p.z.size(0);
+        CHECK(torch::allclose(p.z, whole.z.slice(0, first, first + count), 1e-5, 1e-6));
+        CHECK(torch::allclose(p.extras, whole.extras.slice(0, first, first + count), 1e-5, 1e-6));
+        CHECK(p.reconstructed.defined());
+    });
+    CHECK(firsts == std::vector<std::int64_t>{0, 2, 4});
+    const ScoringPass latents_only = session.run(x, false);
+    CHECK_FALSE(latents_only.extras.defined());
+    CHECK_THROWS_WITH(session.run(torch::zeros({1, net.channels, 8, 8}), false), Catch::Contains("images must be [N,"));
 }
 
 TEST_CASE("fit_gaussian: the inverse covariance where data are plenty, Ledoit-Wolf where they are not", "[networks]") {
