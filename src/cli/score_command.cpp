@@ -1,5 +1,6 @@
-#include "score_command.h"
-
+// `stratum score MODEL INPUTS...`: native scoring through the same core code the page uses: the same
+// decoding, preprocessing, scores, rows, labels and CSV (results.h); the encoder is libtorch's
+// (native_encoder.h), loaded with the graph's weights.
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,9 +11,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include "csv.h"
+#include "command.h"
 #include "dataset.h"
 #include "error.h"
 #include "image.h"
@@ -28,6 +31,18 @@ namespace stratum::cli {
 namespace fs = std::filesystem;
 
 namespace {
+
+struct ScoreOptions {
+    std::string model;
+    std::vector<std::string> inputs;  // files and folders (labels from the folders: label_for_path)
+    std::string csv;                  // write CSV here ("-" = standard output) instead of the table
+    std::string latents;              // also write the latents as TSV here
+    std::string score;                // which of the card's scores drives score and verdict; "" = the card's default
+    std::string input_range;          // "LO:HI" in the files' sample values, overriding the card's window; "" = the card's
+    int batch = 64;
+    int threads = 0;
+    std::string device = "auto";
+};
 
 struct Row : ResultRow {
     bool counts = true;  // an error here makes the exit status 1 (not so for files that are no image)
@@ -76,8 +91,9 @@ std::vector<train::ImageSource> expand_inputs(const std::vector<std::string>& in
 }
 
 
-}  // namespace
-
+// Every page of a multi-page TIFF is a row of its own ("cells.tif [page 3/12]"). Returns the exit
+// status: 0 when every image was scored, 1 when some image could not be read (files that are no
+// image at all are listed with their reason, and do not change the status).
 int run_score(const ScoreOptions& o) {
     auto encoder = train::NativeEncoder::open(o.model, o.device, o.threads);
     const ModelCard& card = encoder->card();
@@ -215,6 +231,36 @@ int run_score(const ScoreOptions& o) {
     }
     if (!o.latents.empty()) train::write_file_atomic(o.latents, latents_tsv(results, static_cast<std::size_t>(card.latent_size)));
     return failed == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+Command add_score_command(CLI::App& app) {
+    auto o = std::make_shared<ScoreOptions>();
+    CLI::App* sc = app.add_subcommand("score", "Score image files and folders with a trained encoder.");
+    sc->footer("MODEL is a run folder (after `stratum export`) or an exported encoder.onnx with its .json card.\n"
+               "A file's label: the nearest folder named with a label word (normal/, anomalous/, good/, defect/...),\n"
+               "else the first subfolder of the folder given (a class name).\n"
+               "Files are recognised by their content (PNG, JPEG, TIFF, BMP, GIF, TGA); every page of a TIFF stack is\n"
+               "a row. Images that cannot be read are reported and the exit status is 1; files that are no image\n"
+               "are listed with their reason. A note column says how a file was read (alpha composited over white,\n"
+               "CMYK converted, orientation applied) and flags images outside or far inside the intensity window.\n"
+               "The score column is the chosen score (--score, default: the card's default), calibrated against\n"
+               "the training set: larger = more anomalous; verdict compares it with the card's threshold for that\n"
+               "score. The raw value of every score the model offers follows in its own column.");
+    sc->add_option("model", o->model, "Run folder or .onnx")->required();
+    sc->add_option("inputs", o->inputs, "Image files and folders")->required();
+    sc->add_option("--csv", o->csv,
+                   "Write CSV here (- for stdout): file,norm,score,verdict,label,error, one column per extra score, pc1,pc2, input_range,note, model,score_name,threshold");
+    sc->add_option("--score", o->score, "Which score drives score and verdict: norm or one the card lists (default: the card's)");
+    sc->add_option("--latents", o->latents, "Also write every latent as TSV here");
+    sc->add_option("--input-range", o->input_range,
+                   "Intensity window LO:HI in the files' sample values, instead of the card's (e.g. 0:4095 for 12-bit "
+                   "data in 16-bit files); the CSV's input_range column records the window used");
+    sc->add_option("--batch", o->batch, "Images per encoder call on a GPU (on the CPU each image is encoded alone: its score never depends on the other files)")->capture_default_str()->check(CLI::PositiveNumber);
+    add_compute_options(sc, o->threads, o->device);
+
+    return {sc, [o]() { return run_score(*o); }};
 }
 
 }  // namespace stratum::cli

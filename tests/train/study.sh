@@ -2,9 +2,10 @@
 # A tiny study end to end: every cell trains, is evaluated along the way and at the end, and a second
 # invocation skips the finished cells; a width with the recipe options (dihedral augmentation and the
 # encoder phase on real images) runs its extra phase; SIGTERM stops a study with a checkpoint.
-# Usage: study.sh STRATUM IMAGE_FIXTURES WORK_DIR
+# With STRATUM_TORCH_FREE (the command built without libtorch), its report must be the same.
+# Usage: study.sh STRATUM IMAGE_FIXTURES WORK_DIR [STRATUM_TORCH_FREE]
 set -euo pipefail
-stratum=$1 fixtures=$2 work=$3
+stratum=$1 fixtures=$2 work=$3 torch_free=${4:-}
 rm -rf "$work" && mkdir -p "$work"
 "$fixtures" folder "$work/train" 2 48 8
 "$fixtures" folder "$work/test" 2 24 8 5000
@@ -53,6 +54,12 @@ grep -q '^| c0 | w8 | 0.1 |' "$work/report/tables.md" || { echo "FAIL: no table 
 for png in tiny_w8_contamination.png tiny_w8_training.png tiny_c0_p0.00_s1_w8_roc.png tiny_c0_p0.00_s1_w8_norm_hist.png; do
   [ -s "$work/report/$png" ] || { echo "FAIL: $png was not drawn"; exit 1; }
 done
+if [ -n "$torch_free" ]; then
+  "$torch_free" report "$work/out" --out "$work/report-torch-free" >"$work/report-torch-free.log" 2>&1 ||
+    { cat "$work/report-torch-free.log"; exit 1; }
+  cmp "$work/report/tables.md" "$work/report-torch-free/tables.md" || { echo "FAIL: the torch-free report differs"; exit 1; }
+  cmp "$work/report.log" "$work/report-torch-free.log" || { echo "FAIL: the torch-free report printed otherwise"; exit 1; }
+fi
 # SIGTERM during a cell: the run writes its checkpoint and the whole study stops (it used to go on to
 # the next evaluation point and cell); the same command then continues.
 sed -e 's/"images": 96, "eval_every": 48/"images": 200000, "eval_every": 100000/' -e 's/"name": "tiny"/"name": "long"/' \
