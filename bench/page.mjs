@@ -107,7 +107,7 @@ async function dropOnce(name, dir, files) {
     const seconds = (performance.now() - start) / 1000;
     recording = false;
     const r = globalThis.stratum.results();
-    return { seconds, frames: frames.slice(1), draw: globalThis.stratum.frameStats(), scored: r.rows.filter((x) => x.status === 'scored').length,
+    return { seconds, frames: frames.slice(1), draw: globalThis.stratum.frameStats(), pipeline: globalThis.stratum.pipeline(), scored: r.rows.filter((x) => x.status === 'scored').length,
       failed: r.rows.filter((x) => x.status === 'failed').length, heap_mb: performance.memory.usedJSHeapSize / 1e6 };
   }, [files, mount]);
   summary.memory = chromiumRssMb();
@@ -138,13 +138,16 @@ for (const [name, dir, rounds] of e2e) {
     draw_ms_p50: median(runs.map((r) => r.draw.draw_ms_p50)), draw_ms_p95: median(runs.map((r) => r.draw.draw_ms_p95)),
     draws: last.draw.draws,
     tab_rss_mb: last.memory.tab, chromium_rss_mb: last.memory.all, js_heap_mb: last.heap_mb,
+    // The share of the drop during which a batch was with the encoder (1: the encoder never waited).
+    encoder_busy_share: median(runs.map((r) => r.pipeline.encoderMs / 1000 / r.seconds)),
   };
   results.e2e.push(entry);
   console.log(`page end to end, ${name}: ${entry.files} files, ${rounds} round(s), median ${entry.seconds.toFixed(1)} s ` +
     `(${entry.files_per_s.toFixed(0)} files/s); frame time over ${entry.frames} frames p50 ${entry.frame_ms_p50.toFixed(1)} ms, ` +
     `p95 ${entry.frame_ms_p95.toFixed(1)} ms (per round ${entry.frame_ms_p95_rounds.map((v) => v.toFixed(1)).join(', ')}), ` +
     `max ${entry.frame_ms_max.toFixed(0)} ms; draw (main thread) p50 ${entry.draw_ms_p50.toFixed(1)} ms, ` +
-    `p95 ${entry.draw_ms_p95.toFixed(1)} ms; tab RSS ${entry.tab_rss_mb.toFixed(0)} MB (all chromium ${entry.chromium_rss_mb.toFixed(0)} MB)`);
+    `p95 ${entry.draw_ms_p95.toFixed(1)} ms; tab RSS ${entry.tab_rss_mb.toFixed(0)} MB (all chromium ${entry.chromium_rss_mb.toFixed(0)} MB); ` +
+    `encoder busy ${(100 * entry.encoder_busy_share).toFixed(0)} % of the drop`);
 }
 
 await session.close();

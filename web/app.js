@@ -1,9 +1,11 @@
-// The page's JavaScript: loads ONNX Runtime Web and the C++ app (stratum_web.js), reads dropped or
-// picked files into the app, runs the encoder for it, and hands downloads to the browser. Every score
-// is computed in C++ (src/core, compiled to wasm); nothing here sends data anywhere.
+// The page's JavaScript: loads ONNX Runtime Web and the C++ app (stratum_web.js), hands dropped or
+// picked files to the file queue (pipeline.js), runs the encoder, and hands downloads to the browser.
+// Every score is computed in C++ (src/core, compiled to wasm); nothing here sends data anywhere.
 import * as ort from './ort/ort.min.mjs';
 import createStratum from './stratum_web.js';
+import { bindCore } from './core.js';
 import { DecodePool } from './decode_pool.js';
+import { FilePipeline } from './pipeline.js';
 
 const overlay = document.getElementById('overlay');
 const canvas = document.getElementById('canvas');
@@ -13,6 +15,20 @@ const pickers = {
   model: document.getElementById('model-picker'),
 };
 const params = new URLSearchParams(location.search);
+
+// The wheel in notches, down negative (100 pixels, 3 lines or one page a notch), for the C++ to take
+// (src/web/main.cpp): registered before the app's own listeners, so it sees each event first.
+const wheel = { x: 0, y: 0 };
+canvas.addEventListener('wheel', (event) => {
+  const per = event.deltaMode === 1 ? 3 : event.deltaMode === 2 ? 1 : 100;
+  wheel.x -= event.deltaX / per;
+  wheel.y -= event.deltaY / per;
+}, { capture: true, passive: true });
+globalThis.stratumTakeWheel = () => {
+  const taken = [wheel.x, wheel.y];
+  wheel.x = wheel.y = 0;
+  return taken;
+};
 
 function showOverlay(text, isError) {
   overlay.textContent = text;
@@ -26,38 +42,92 @@ const cores = navigator.hardwareConcurrency || 1;
 ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(Number(params.get('threads')) || cores, cores, 8)) : 1;
 // Decoding runs in workers, one per core (at most 4): the encoder waits for them when files are large,
 // and the browser shares the cores with the page and the encoder otherwise.
-const decodePool = new DecodePool(Math.max(1, Math.min(cores, 4)));
+// ?decoders=N sets their number (the benchmarks compare).
+const decodePool = new DecodePool(Math.max(1, Math.min(Number(params.get('decoders')) || cores, cores, 4)));
 
-let app = null;
+let core = null;         // the C++ app's exported functions (core.js)
+let pipeline = null;     // the file queue (pipeline.js)
 let session = null;      // { session, backend, threads, bytes, outputs: { latent, extras } }
-let webgpuAdapter = false;
+// Whether WebGPU is worth trying here, and why: { usable, any, note }. A fallback adapter (a software
+// renderer such as SwiftShader, what a machine without a GPU offers) scored about 40x slower than WASM
+// when the page took it.
+let webgpu = { usable: false, any: false, note: '' };
 
-async function hasWebGpu() {
-  if (!navigator.gpu) return false;
+async function findWebGpu() {
+  if (!navigator.gpu) return { usable: false, any: false, note: 'this browser offers no WebGPU' };
   try {
-    return !!(await navigator.gpu.requestAdapter());
-  } catch {
-    return false;
+    const adapter = await navigator.gpu.requestAdapter();
+    if (!adapter) return { usable: false, any: false, note: 'no WebGPU adapter' };
+    const info = adapter.info || (adapter.requestAdapterInfo ? await adapter.requestAdapterInfo() : {});
+    const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unnamed';
+    if (adapter.isFallbackAdapter || info.isFallbackAdapter)
+      return { usable: false, any: true, note: `the only WebGPU adapter is a software fallback (${name})` };
+    return { usable: true, any: true, note: `WebGPU adapter: ${name}` };
+  } catch (error) {
+    return { usable: false, any: false, note: `WebGPU failed: ${error.message || error}` };
   }
 }
 
-// One execution provider per attempt, so ORT cannot fall back silently: the backend we report is the
-// one that runs.
-async function openSession(bytes, wanted) {
-  if (wanted !== 'wasm' && webgpuAdapter) {
-    try {
-      const s = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'] });
-      return { session: s, backend: 'webgpu', threads: 1, bytes };
-    } catch (error) {
-      console.warn('stratum: WebGPU session failed, using WASM:', error);
-    }
-  }
+// `bytes` are copied: ONNX Runtime's WASM proxy takes (detaches) the buffer it is given, and the page
+// keeps the graph to open it again (a backend switch).
+async function createSession(graph, backend) {
+  const bytes = graph.slice();
+  if (backend === 'webgpu') return ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'] });
   // No spinning: ORT's idle threads would otherwise busy-wait for work, taking the cores the page, the
   // decode workers and the compositor need (bench/: frame p95 50 -> 33 ms, same images per second).
-  const s = await ort.InferenceSession.create(bytes, {
+  return ort.InferenceSession.create(bytes, {
     executionProviders: ['wasm'], extra: { session: { intra_op: { allow_spinning: '0' } } },
   });
-  return { session: s, backend: 'wasm', threads: ort.env.wasm.numThreads, bytes };
+}
+
+// Images per second of a session on one full batch of the card's input (after a warm-up run).
+async function measure(s, card, outputs) {
+  const { channels, height, width } = card.input;
+  const dims = [32, channels, height, width];
+  const input = () => new ort.Tensor('float32', new Float32Array(dims.reduce((x, y) => x * y)), dims);
+  await s.run({ [s.inputNames[0]]: input() }, outputs);
+  const start = performance.now();
+  await s.run({ [s.inputNames[0]]: input() }, outputs);
+  return 32000 / Math.max(performance.now() - start, 1e-3);
+}
+
+// One execution provider per session, so ORT cannot fall back silently: the backend we report is the
+// one that runs. `wanted`: 'wasm' or 'webgpu' (a link's ?backend= or the status bar's button), else
+// the faster of the two on a measured batch when a real WebGPU adapter is there. Returns { session,
+// backend, threads, bytes, note } (note: why this backend).
+async function openSession(bytes, wanted, card) {
+  const wasm = () => ({ backend: 'wasm', threads: ort.env.wasm.numThreads, bytes });
+  if (wanted === 'wasm') return { session: await createSession(bytes, 'wasm'), ...wasm(), note: 'WASM as asked' };
+  if (wanted === 'webgpu' || (webgpu.usable && !card)) {
+    if (webgpu.any) {
+      try {
+        return { session: await createSession(bytes, 'webgpu'), backend: 'webgpu', threads: 1, bytes,
+          note: wanted === 'webgpu' ? `WebGPU as asked (${webgpu.note})` : webgpu.note };
+      } catch (error) {
+        return { session: await createSession(bytes, 'wasm'), ...wasm(), note: `WebGPU could not run this model (${error.message || error})` };
+      }
+    }
+    return { session: await createSession(bytes, 'wasm'), ...wasm(), note: `WebGPU asked for, but ${webgpu.note}` };
+  }
+  if (!webgpu.usable) return { session: await createSession(bytes, 'wasm'), ...wasm(), note: webgpu.note };
+  // A real adapter: the faster on one measured batch.
+  const outputs = (() => { const o = outputsOf(card); return [o.latent, ...o.extras]; })();
+  const cpu = await createSession(bytes, 'wasm');
+  let gpu = null;
+  try {
+    gpu = await createSession(bytes, 'webgpu');
+    const [gpuRate, cpuRate] = [await measure(gpu, card, outputs), await measure(cpu, card, outputs)];
+    const figures = `WebGPU ${gpuRate.toFixed(0)} against WASM ${cpuRate.toFixed(0)} images/s on a batch of 32`;
+    if (gpuRate > cpuRate) {
+      await cpu.release();
+      return { session: gpu, backend: 'webgpu', threads: 1, bytes, note: `faster here: ${figures}` };
+    }
+    await gpu.release();
+    return { session: cpu, ...wasm(), note: `faster here: ${figures}` };
+  } catch (error) {
+    if (gpu) await gpu.release();
+    return { session: cpu, ...wasm(), note: `WebGPU could not run this model (${error.message || error})` };
+  }
 }
 
 async function sha256Hex(bytes) {
@@ -109,31 +179,41 @@ async function probeGraph(s, card, digest) {
 // Card first (validated in C++), then the graph; the model in use is replaced only when both agree.
 async function useModel(source, cardText, loadGraph) {
   try {
-    if (app.ccall('stratum_load_card', 'string', ['string', 'string'], [source, cardText])) return false;
+    if (core.loadCard(source, cardText)) return false;
     const card = JSON.parse(cardText);
     const bytes = await loadGraph(card.model_file);
     const digest = await sha256Hex(bytes);
     let opened;
     try {
-      opened = await openSession(bytes, params.get('backend'));
+      opened = await openSession(bytes, params.get('backend'), card);
     } catch (error) {
-      app.ccall('stratum_model_failed', null, ['string'], [`${source}: not a usable ONNX graph (${error.message || error})`]);
+      core.modelFailed(`${source}: not a usable ONNX graph (${error.message || error})`);
       return false;
     }
     const probe = await probeGraph(opened.session, card, digest);
-    const problem = app.ccall('stratum_check_graph', 'string', ['string'], [JSON.stringify(probe)]) ||
-      app.ccall('stratum_model_ready', 'string', ['string', 'number'], [opened.backend, opened.threads]);
-    if (problem) {
+    if (core.checkGraph(probe)) {
+      await opened.session.release();
+      return false;
+    }
+    // The batch with the old session comes back first; its rows are then cleared with the old model.
+    await pipeline.pause();
+    const [files, labels] = pipeline.takeFiles();
+    if (core.modelReady(opened.backend, opened.threads, opened.note)) {  // another model's card came in meanwhile
+      pipeline.scoreAgain(files, labels);
+      pipeline.resume();
       await opened.session.release();
       return false;
     }
     const old = session;
     opened.outputs = outputsOf(card);
     session = opened;
+    pipeline.scoreAgain(files, labels);  // the files in the table, scored again with the new model
+    pipeline.resume();
     if (old) await old.session.release();
     return true;
   } catch (error) {
-    app.ccall('stratum_model_failed', null, ['string'], [`could not load ${source}: ${error.message || error}`]);
+    pipeline.resume();
+    core.modelFailed(`could not load ${source}: ${error.message || error}`);
     return false;
   }
 }
@@ -143,7 +223,7 @@ function loadModelFromUrl(cardUrl) {
     const url = new URL(file, new URL(cardUrl, location.href)).href;
     return new Uint8Array(await (await fetchOk(url)).arrayBuffer());
   })).catch((error) => {
-    app.ccall('stratum_model_failed', null, ['string'], [`could not load ${cardUrl}: ${error.message || error}`]);
+    core.modelFailed(`could not load ${cardUrl}: ${error.message || error}`);
     return false;
   });
 }
@@ -152,127 +232,23 @@ async function loadModelFromFiles(files) {
   const card = files.find((f) => /\.json$/i.test(f.name));
   const graph = files.find((f) => /\.onnx$/i.test(f.name));
   if (!card || !graph) {
-    app.ccall('stratum_model_failed', null, ['string'], ['a model is a .onnx file and its .json card: drop or pick both']);
+    core.modelFailed('a model is a .onnx file and its .json card: drop or pick both');
     return false;
   }
   return useModel(`${graph.name} + ${card.name}`, await card.text(), async () => new Uint8Array(await graph.arrayBuffer()));
 }
 
+// The batch with the old session comes back before it is released: files keep scoring across a switch.
 async function switchBackend(backend) {
   if (!session) return;
   const opened = await openSession(session.bytes, backend);
+  await pipeline.pause();
   const old = session;
   opened.outputs = old.outputs;
   session = opened;
+  core.backendChanged(opened.backend, opened.threads, opened.note);
+  pipeline.resume();
   await old.session.release();
-  app.ccall('stratum_backend_changed', null, ['string', 'number'], [opened.backend, opened.threads]);
-}
-
-// Files on their way in: each is registered as a row at once (so the total is known), then read and
-// decoded a few at a time. Reading stops ahead of the encoder: at most MAX_AHEAD files and MAX_BYTES
-// read but not decoded, and at most MAX_DECODED decoded but not encoded, so 10,000 files or a folder of
-// large photos keep memory bounded. Cancel (or Clear) bumps the generation in C++: the rest is dropped.
-const MAX_AHEAD = 32;
-const MAX_BYTES = 256e6;
-const MAX_DECODED = 128;
-const feed = { items: [], next: 0, running: false, active: 0, bytes: 0, wake: null };
-
-function withString(text, use) {
-  const size = app.lengthBytesUTF8(text) + 1;
-  const pointer = app._malloc(size);
-  app.stringToUTF8(text, pointer, size);
-  try {
-    return use(pointer);
-  } finally {
-    app._free(pointer);
-  }
-}
-
-function withCopy(array, use) {
-  const pointer = app._malloc(Math.max(array.byteLength, 1));
-  app.HEAPU8.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), pointer);
-  try {
-    return use(pointer);
-  } finally {
-    app._free(pointer);
-  }
-}
-
-// `read` returns the file (a Blob, read by the worker) or its bytes (an ArrayBuffer); `size` (bytes, if
-// known) bounds what is read ahead; `relative` is the path below the dropped or picked folder (the
-// label comes from it, as the CLI labels a folder's files).
-function queueFiles(list) {
-  const generation = app._stratum_generation();
-  for (const { path, relative, read, size } of list) {
-    const row = withString(path, (name) => withString(relative ?? path, (below) => app._stratum_add_file(name, below)));
-    feed.items.push({ row, generation, read, size: size || 0 });
-  }
-  runFeeder();
-}
-
-function wakeFeeder() {
-  const wake = feed.wake;
-  feed.wake = null;
-  if (wake) wake();
-}
-
-// A file's pages: the first fills the row registered for the file, the others get rows of their own
-// ("cells.tif [page 2/12]", made in C++); a failure after some pages adds a row that says so.
-function deliver(item, result) {
-  const pages = result.pages || [];
-  if (!pages.length) {
-    withString(result.error || 'no image in the file', (message) => app._stratum_decode_failed(item.row, item.generation, message));
-    return;
-  }
-  pages.forEach((page, k) => withCopy(page.tensor, (tensor) => withCopy(page.thumbnail, (thumbnail) => withString(page.note,
-    (note) => app._stratum_add_page(item.row, item.generation, k, result.count, tensor, page.tensor.length, thumbnail,
-      page.thumbnail.length, note)))));
-  if (result.error) withString(result.error, (message) => app._stratum_add_failure(item.row, item.generation, message));
-}
-
-async function decodeOne(item, spec) {
-  let result;
-  try {
-    result = await decodePool.decode(await item.read(), spec);
-  } catch (error) {
-    result = { error: `could not read the file: ${error.message || error}` };
-  }
-  if (item.generation === app._stratum_generation()) deliver(item, result);
-  feed.active--;
-  feed.bytes -= item.size;
-  wakeFeeder();
-}
-
-async function runFeeder() {
-  if (feed.running) return;
-  feed.running = true;
-  try {
-    while (feed.next < feed.items.length) {
-      const item = feed.items[feed.next];
-      if (item.generation !== app._stratum_generation()) {
-        feed.next++;
-        continue;
-      }
-      const spec = app.UTF8ToString(app._stratum_input_spec_json());  // "" until a model is ready
-      const full = feed.active >= MAX_AHEAD || (feed.active > 0 && feed.bytes + item.size > MAX_BYTES) ||
-        app._stratum_decoded_backlog() >= MAX_DECODED;
-      if (!spec || full) {
-        await new Promise((resolve) => {
-          feed.wake = resolve;
-          setTimeout(resolve, 50);  // the encoder drains the backlog without telling us
-        });
-        continue;
-      }
-      feed.next++;
-      feed.active++;
-      feed.bytes += item.size;
-      decodeOne(item, JSON.parse(spec));
-    }
-  } finally {
-    feed.items = [];
-    feed.next = 0;
-    feed.running = false;
-  }
 }
 
 // Sorts what the user gave us: a model (.onnx + .json), a labels CSV, or images (anything else is
@@ -283,11 +259,12 @@ async function addFiles(given) {
   const entries = given.filter(({ path }) => !path.split('/').some((part) => part.startsWith('.')));
   const models = entries.filter(({ file }) => /\.(onnx|json)$/i.test(file.name));
   if (models.some(({ file }) => /\.onnx$/i.test(file.name))) await loadModelFromFiles(models.map(({ file }) => file));
-  for (const { file } of entries.filter(({ file }) => /\.csv$/i.test(file.name)))
-    app.ccall('stratum_load_labels', 'string', ['string'], [await file.text()]);
+  const labels = entries.filter(({ file }) => /\.csv$/i.test(file.name));
   const images = entries.filter(({ file }) => !/\.(onnx|json|csv)$/i.test(file.name));
   // The File itself goes to the worker, which reads it there: the main thread never copies the bytes.
-  queueFiles(images.map(({ path, relative, file }) => ({ path, relative, size: file.size, read: async () => file })));
+  pipeline.add(images.map(({ path, relative, file }) => ({ path, relative, size: file.size, read: async () => file })));
+  // After the images, so that a CSV dropped with them (or inside a picked folder) labels them.
+  for (const { file } of labels) pipeline.addLabels(await file.text());
 }
 
 // Walks dropped folders (webkitGetAsEntry); paths keep their folders so labels can come from them.
@@ -318,48 +295,46 @@ async function entriesFromDrop(transfer) {
 
 async function loadDemo() {
   const manifest = await (await fetchOk('demo/manifest.json')).json();
-  queueFiles(manifest.files.map((path) => ({ path, read: async () => (await fetchOk(`demo/${path}`)).arrayBuffer() })));
+  pipeline.add(manifest.files.map((path) => ({ path, read: async () => (await fetchOk(`demo/${path}`)).arrayBuffer() })));
+}
+
+// One batch through the session in use: the latents [n, d] and every extra output the card reads,
+// output after output in card order (n x width each), as the C++ takes them (stratum_batch_done).
+async function encode(data, dims) {
+  if (!session) throw new Error('no encoder is loaded');
+  const s = session.session;
+  const { outputs } = session;
+  const result = await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', data, dims) }, [outputs.latent, ...outputs.extras]);
+  const latent = result[outputs.latent];
+  const latents = await valuesOf(latent);
+  const blocks = [];
+  for (const name of outputs.extras) blocks.push(await valuesOf(result[name]));
+  const extras = new Float32Array(blocks.reduce((sum, b) => sum + b.length, 0));
+  blocks.reduce((at, b) => (extras.set(b, at), at + b.length), 0);
+  return { latents, dims: latent.dims, extras };
 }
 
 // For bench/: the encoder alone, as the page runs it, on a fixed pseudo-random batch: images per second
 // over at least `seconds` (after two warm-up runs).
 async function benchEncoder(batch, seconds) {
-  const spec = JSON.parse(app.UTF8ToString(app._stratum_input_spec_json()));
+  const spec = core.inputSpec();
   const dims = [batch, spec.channels, spec.height, spec.width];
   const data = new Float32Array(dims.reduce((a, b) => a * b));
   for (let i = 0, x = 1; i < data.length; i++) data[i] = ((x = (x * 48271) % 2147483647) / 2147483647) * 2 - 1;
   // A copy per run, as the page's batches are: with the WASM proxy, ONNX Runtime takes the buffer.
-  for (let i = 0; i < 2; i++) await globalThis.stratumBridge.run(data.slice(), dims);
+  for (let i = 0; i < 2; i++) await encode(data.slice(), dims);
   let runs = 0;
   const start = performance.now();
   while (performance.now() - start < seconds * 1000 || runs < 3) {
-    await globalThis.stratumBridge.run(data.slice(), dims);
+    await encode(data.slice(), dims);
     runs++;
   }
   const elapsed = (performance.now() - start) / 1000;
   return { images_per_s: (runs * batch) / elapsed, runs, backend: session.backend, threads: session.threads };
 }
 
-// Called from C++ (src/web/ort_bridge.cpp).
+// Called from C++ (src/web/browser.cpp).
 globalThis.stratumBridge = {
-  async run(data, dims) {
-    if (!session) throw new Error('no encoder is loaded');
-    const s = session.session;
-    const { outputs } = session;
-    const result = await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', data, dims) }, [outputs.latent, ...outputs.extras]);
-    const latent = result[outputs.latent];
-    const values = await valuesOf(latent);
-    // Each image's extra outputs side by side, in card order (k values per image in all).
-    const n = latent.dims[0], k = outputs.widths.reduce((a, b) => a + b, 0);
-    const extras = new Float32Array(n * k);
-    for (let j = 0, at = 0; j < outputs.extras.length; at += outputs.widths[j], j++) {
-      const values = await valuesOf(result[outputs.extras[j]]), width = outputs.widths[j];
-      for (let i = 0; i < n; i++)
-        for (let c = 0; c < width; c++) extras[i * k + at + c] = values[i * width + c];
-    }
-    setTimeout(wakeFeeder, 0);  // the backlog just shrank by a batch: read on
-    return { data: values, dims: latent.dims, extras, extraCount: k };
-  },
   pickFiles() { pickers.files.click(); },
   pickFolder() { pickers.folder.click(); },
   pickModel() { pickers.model.click(); },
@@ -399,27 +374,30 @@ pickers.model.addEventListener('change', () => {
 });
 
 try {
-  app = await createStratum({
+  core = bindCore(await createStratum({
     canvas,
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
-  });
+  }));
+  pipeline = new FilePipeline({ core, decode: (input, spec) => decodePool.decode(input, spec), encode });
   overlay.className = 'hidden';
-  webgpuAdapter = await hasWebGpu();
+  webgpu = await findWebGpu();
   // On WASM, ONNX Runtime runs in a worker of its own (proxy), so the page's main loop never waits for
   // a batch. The proxy cannot drive WebGPU, so it is used only when WASM is what the page will run.
-  ort.env.wasm.proxy = params.get('backend') === 'wasm' || !webgpuAdapter;
-  app.ccall('stratum_set_webgpu_available', null, ['number'], [webgpuAdapter ? 1 : 0]);
+  ort.env.wasm.proxy = params.get('backend') === 'wasm' || !webgpu.usable;
+  core.setWebGpuAvailable(webgpu.usable);
+  // Probes for the end-to-end tests and bench/.
   globalThis.stratum = {
-    results: () => JSON.parse(app.UTF8ToString(app._stratum_results_json())),
-    csv: () => app.UTF8ToString(app._stratum_results_csv()),
-    latents: () => app.UTF8ToString(app._stratum_latents_tsv()),
-    ui: () => JSON.parse(app.UTF8ToString(app._stratum_ui_marks_json())),
-    progress: () => JSON.parse(app.UTF8ToString(app._stratum_progress_json())),
-    frameStats: () => JSON.parse(app.UTF8ToString(app._stratum_frame_stats_json())),
-    resetFrameStats: () => app._stratum_frame_stats_reset(),
-    memory: () => ({ wasm_bytes: app.HEAPU8.length, js_heap_bytes: performance.memory ? performance.memory.usedJSHeapSize : 0 }),
+    results: core.results,
+    csv: core.csv,
+    latents: core.latents,
+    ui: core.ui,
+    progress: core.progress,
+    frameStats: core.frameStats,
+    resetFrameStats: core.resetFrameStats,
+    memory: () => ({ wasm_bytes: core.memoryBytes(), js_heap_bytes: performance.memory ? performance.memory.usedJSHeapSize : 0 }),
     decoders: () => ({ workers: decodePool.size, recycled: decodePool.recycled, respawns: decodePool.respawns }),
+    pipeline: () => ({ ...pipeline.stats }),
     benchEncoder,
     addFiles,
     loadModelFromUrl,

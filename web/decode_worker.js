@@ -4,6 +4,7 @@
 import createDecoder from './stratum_decode.js';
 
 const decoder = createDecoder();
+const START_BYTES = 65536;  // what stratum_check_start reads first (the core's check_file_start)
 
 // One entry per page (a TIFF stack has several): { tensor, thumbnail, note }; `count` is the number of
 // pages the file holds, `error` set when decoding stopped (after the pages returned).
@@ -43,14 +44,19 @@ self.onmessage = async ({ data }) => {
   let bytes;
   try {
     if (data.bytes instanceof Blob) {
-      // The start first: a file that is no image, or declares too many pixels, is refused unread.
-      const refusal = checkStart(m, new Uint8Array(await data.bytes.slice(0, 65536).arrayBuffer()), data.bytes.size);
+      // The start first: a file that is no image, or declares too many pixels, is refused unread. A
+      // file no longer than the start is read once.
+      const whole = data.bytes.size <= START_BYTES;
+      const start = await (whole ? data.bytes : data.bytes.slice(0, START_BYTES)).arrayBuffer();
+      const refusal = checkStart(m, new Uint8Array(start), data.bytes.size);
       if (refusal) {
         self.postMessage({ id: data.id, pages: [], count: 0, error: refusal, memoryBytes: m.HEAPU8.length });
         return;
       }
+      bytes = whole ? start : await data.bytes.arrayBuffer();
+    } else {
+      bytes = data.bytes;
     }
-    bytes = data.bytes instanceof Blob ? await data.bytes.arrayBuffer() : data.bytes;
   } catch (error) {
     self.postMessage({ id: data.id, error: `could not read the file: ${error.message || error}` });
     return;

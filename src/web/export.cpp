@@ -1,9 +1,7 @@
 #include "export.h"
 
-#include <emscripten.h>
-
 #include "results.h"
-#include "panels_internal.h"
+#include "state.h"
 
 namespace web {
 
@@ -48,17 +46,3 @@ std::string latents_tsv() {
 }
 
 }  // namespace web
-
-extern "C" {
-// For the end-to-end tests: the same texts the download buttons hand to the browser.
-EMSCRIPTEN_KEEPALIVE const char* stratum_results_csv() {
-    static std::string text;
-    text = web::results_csv();
-    return text.c_str();
-}
-EMSCRIPTEN_KEEPALIVE const char* stratum_latents_tsv() {
-    static std::string text;
-    text = web::latents_tsv();
-    return text.c_str();
-}
-}

@@ -9,7 +9,7 @@
 #include <cstdio>
 
 #include "panels.h"
-#include "pipeline.h"
+#include "texture_cache.h"
 #include "redraw.h"
 #include "state.h"
 
@@ -23,6 +23,23 @@ EM_JS(double, device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
 EM_JS(int, browser_width, (), { return Math.round(window.innerWidth * (window.devicePixelRatio || 1)); });
 EM_JS(int, browser_height, (), { return Math.round(window.innerHeight * (window.devicePixelRatio || 1)); });
 
+// The wheel in notches, as the browser means them (web/app.js counts them from each 'wheel' event:
+// 100 pixels, 3 lines or a page a notch, down negative). Emscripten 3.1.6's GLFW hands ImGui the raw
+// deltaY instead (about 100 a notch, down positive), and again for the legacy 'mousewheel' event.
+EM_JS(void, take_wheel_notches, (double* x, double* y), {
+    const w = globalThis.stratumTakeWheel ? globalThis.stratumTakeWheel() : [0, 0];
+    HEAPF64[x >> 3] = w[0];
+    HEAPF64[y >> 3] = w[1];
+});
+
+void on_scroll(GLFWwindow* window, double, double) {
+    double x = 0, y = 0;
+    take_wheel_notches(&x, &y);
+    if (x == 0 && y == 0) return;  // the second call for one event
+    ImGui_ImplGlfw_ScrollCallback(window, x, y);
+    web::on_input();
+}
+
 void fit_canvas_to_window() {
     const int w = browser_width(), h = browser_height();
     int current_w = 0, current_h = 0;
@@ -32,7 +49,7 @@ void fit_canvas_to_window() {
 
 void frame() {
     fit_canvas_to_window();
-    web::pump_pipeline();
+    web::prune_textures();
     const double start = emscripten_get_now();
     if (!web::should_draw(start)) return;  // the canvas keeps the last frame
     ImGui_ImplOpenGL3_NewFrame();
@@ -91,6 +108,7 @@ int main() {
     setup_style();
     web::watch_input(g_window);  // before ImGui's backend, which calls these after its own
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
+    glfwSetScrollCallback(g_window, on_scroll);  // instead of the backend's, which takes GLFW's raw deltas
     ImGui_ImplOpenGL3_Init("#version 300 es");
     emscripten_set_main_loop(frame, 0, true);
     return 0;

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "panels_internal.h"
+#include "texture_cache.h"
 #include "point_renderer.h"
 #include "roc.h"
 #include "score.h"
@@ -214,7 +215,8 @@ void draw_latent_plot(ImVec2 size) {
         if (best >= 0) {
             FileRow& r = s.rows[static_cast<std::size_t>(best)];
             ImGui::BeginTooltip();
-            if (r.texture) ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(r.texture)), ImVec2(px(64), px(64)));
+            if (const unsigned t = thumbnail_texture(r))
+                ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(t)), ImVec2(px(64), px(64)));
             ImGui::Text("%s\n||z|| %.5f   score %+.3f", r.name.c_str(), r.norm, r.score);
             ImGui::EndTooltip();
             if (ImGui::IsMouseReleased(ImGuiMouseButton_Left)) select_row(best, true);

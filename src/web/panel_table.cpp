@@ -1,29 +1,16 @@
 // The results table: thumbnail, file, norm, score, verdict, label; sortable by every column,
 // filterable by name, only visible rows drawn (ImGuiListClipper), selection shared with the plots.
-#include <GLES3/gl3.h>
-
 #include <algorithm>
 #include <cstring>
 
 #include "panels_internal.h"
-#include "pipeline.h"
+#include "texture_cache.h"
+#include "ui_marks.h"
 
 namespace web {
 namespace {
 
 enum Column { kThumb, kFile, kNorm, kScore, kVerdict, kLabel };
-
-unsigned texture_for(FileRow& r) {
-    if (r.texture || r.thumbnail.empty()) return r.texture;
-    GLuint t = 0;
-    glGenTextures(1, &t);
-    glBindTexture(GL_TEXTURE_2D, t);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, kThumbnail, kThumbnail, 0, GL_RGBA, GL_UNSIGNED_BYTE, r.thumbnail.data());
-    r.texture = t;
-    return t;
-}
 
 int status_rank(const FileRow& r) {
     if (r.status == FileRow::Status::Scored) return is_flagged(r) ? 0 : 1;
@@ -39,35 +26,30 @@ void rebuild_order(const ImGuiTableSortSpecs* specs) {
     if (!specs || specs->SpecsCount == 0) return;
     const ImGuiTableColumnSortSpecs& spec = specs->Specs[0];
     const bool ascending = spec.SortDirection == ImGuiSortDirection_Ascending;
-    auto key_less = [&](int a, int b) {
+    // Rows without a number (queued, failed) stay below the scored ones in both directions, so that
+    // sorting by score puts the most anomalous file on top.
+    auto before = [&](int a, int b) {
         const FileRow &x = s.rows[a], &y = s.rows[b];
         const bool xs = x.status == FileRow::Status::Scored, ys = y.status == FileRow::Status::Scored;
+        auto ordered = [ascending](auto u, auto w) { return ascending ? u < w : w < u; };
         switch (spec.ColumnUserID) {
-            case kFile: return x.name < y.name;
+            case kFile: return ordered(x.name, y.name);
             case kNorm:
                 if (xs != ys) return xs;
-                return x.norm < y.norm;
+                return ordered(x.norm, y.norm);
             case kScore:
                 if (xs != ys) return xs;
-                return x.score < y.score;
-            case kVerdict: return status_rank(x) < status_rank(y);
-            case kLabel: return x.label_text < y.label_text;
+                return ordered(x.score, y.score);
+            case kVerdict: return ordered(status_rank(x), status_rank(y));
+            case kLabel: return ordered(x.label_text, y.label_text);
             default: return a < b;
         }
     };
-    std::stable_sort(v.order.begin(), v.order.end(), [&](int a, int b) { return ascending ? key_less(a, b) : key_less(b, a); });
+    std::stable_sort(v.order.begin(), v.order.end(), before);
 }
 
 }  // namespace
 
-void release_thumbnails() {
-    for (FileRow& r : app().rows)
-        if (r.texture) {
-            GLuint t = r.texture;
-            glDeleteTextures(1, &t);
-            r.texture = 0;
-        }
-}
 
 void select_row(int row, bool scroll_table) {
     for (FileRow& r : app().rows) r.selected = false;
@@ -104,14 +86,24 @@ void draw_results_table() {
     ImGui::TableSetupColumn(score_header.c_str(), ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending, px(110), kScore);
     ImGui::TableSetupColumn("verdict / error", ImGuiTableColumnFlags_WidthStretch, 3.0f, kVerdict);
     ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, px(80), kLabel);
-    ImGui::TableHeadersRow();
+    // The header row by hand, so that the score's header has a mark (the tests sort by clicking it).
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    for (int c = 0; c < ImGui::TableGetColumnCount(); ++c) {
+        if (!ImGui::TableSetColumnIndex(c)) continue;
+        ImGui::PushID(c);  // as TableHeadersRow: the unnamed thumbnail column's header needs an ID of its own
+        ImGui::TableHeader(ImGui::TableGetColumnName(c));
+        ImGui::PopID();
+        if (c == kScore) mark_item("score_header");
+    }
     ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs();
+    const float row_height = px(34.0f);
     if (v.order_dirty || (specs && specs->SpecsDirty)) {
+        // A new sort order starts at its top; rows merely arriving keep the place being read.
+        if (specs && specs->SpecsDirty) ImGui::SetScrollY(0);
         rebuild_order(specs);
         if (specs) specs->SpecsDirty = false;
         v.order_dirty = false;
     }
-    const float row_height = px(34.0f);
     if (v.scroll_to_selected) {
         const auto it = std::find(v.order.begin(), v.order.end(), v.selected);
         if (it != v.order.end()) ImGui::SetScrollY(static_cast<float>(it - v.order.begin()) * row_height - px(60.0f));
@@ -126,7 +118,7 @@ void draw_results_table() {
             ImGui::TableNextRow(ImGuiTableRowFlags_None, row_height);
             ImGui::TableNextColumn();
             ImGui::PushID(i);
-            if (const unsigned t = texture_for(r))
+            if (const unsigned t = thumbnail_texture(r))
                 ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(t)), ImVec2(px(30), px(30)));
             ImGui::TableNextColumn();
             if (ImGui::Selectable(r.name.c_str(), r.selected, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, px(30)))) {
@@ -159,6 +151,8 @@ void draw_results_table() {
             ImGui::PopID();
         }
     }
+    v.table_scroll = ImGui::GetScrollY();  // the table's own scrolling region (the tests read it)
+    v.table_scroll_max = ImGui::GetScrollMaxY();
     ImGui::EndTable();
 }
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "export.h"
-#include "ort_bridge.h"
+#include "browser.h"
 #include "panels_internal.h"
 #include "pipeline.h"
 #include "ui_marks.h"
@@ -59,11 +59,12 @@ void draw_status_bar() {
     AppState& s = app();
     ImGui::Separator();
     if (s.model.ready) {
-        ImGui::Text("encoder: %s", s.model.backend.c_str());
-        if (s.model.backend == "wasm") {
-            ImGui::SameLine();
-            ImGui::Text(s.model.threads > 1 ? "(%d threads)" : "(%d thread)", s.model.threads);
-        }
+        if (s.model.backend == "wasm")
+            ImGui::Text(s.model.threads > 1 ? "encoder: wasm (%d threads)" : "encoder: wasm (%d thread)", s.model.threads);
+        else
+            ImGui::Text("encoder: %s", s.model.backend.c_str());
+        if (!s.model.backend_note.empty() && ImGui::IsItemHovered())
+            ImGui::SetTooltip("Why %s: %s", s.model.backend.c_str(), s.model.backend_note.c_str());
     } else {
         ImGui::TextUnformatted("encoder: not ready");
     }
@@ -116,9 +117,11 @@ void draw_ui(float width, float height) {
     ImGui::BeginChild("latent", ImVec2(0, plots_h), true);
     draw_latent_plot(ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing()));
     ImGui::EndChild();
+    mark_item("plot");
     ImGui::BeginChild("table", ImVec2(0, 0), true);
     draw_results_table();
     ImGui::EndChild();
+    mark_item("table");
     ImGui::EndChild();
     ImGui::EndChild();
     draw_status_bar();

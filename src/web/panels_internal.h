@@ -14,8 +14,6 @@ inline const ImVec4 kError(1.0f, 0.55f, 0.3f, 1.0f);
 // Layout sizes are written for a 15 px font; px() scales them with the font (high-DPI screens).
 inline float px(float v) { return v * ImGui::GetFontSize() / 15.0f; }
 
-inline bool is_flagged(const FileRow& r) { return r.status == FileRow::Status::Scored && r.score >= app().threshold.value; }
-
 void draw_model_panel();
 void draw_threshold_panel();
 void draw_metrics_panel();

@@ -1,8 +1,5 @@
 #include "pipeline.h"
 
-#include <emscripten.h>
-
-#include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -10,94 +7,213 @@
 #include "error.h"
 #include "image.h"
 #include "intensity.h"
-#include "ort_bridge.h"
 #include "scoring.h"
 #include "state.h"
+#include "thumbnail.h"
 
 namespace web {
 namespace {
 
-constexpr int kBatchSize = 32;
+// A wave of files (since the queue was last empty) ends when every file of it has finished.
+void row_finished() {
+    ProgressState& p = app().progress;
+    if (++p.done >= p.total) p = ProgressState{};
+}
 
 void fail_row(std::size_t row, const std::string& error) {
-    FileRow& r = app().rows[row];
+    AppState& s = app();
+    FileRow& r = s.rows[row];
     r.status = FileRow::Status::Failed;
     r.error = error;
-    app().progress.done++;
-    app().view.order_dirty = true;
+    row_finished();
+    s.view.order_dirty = true;
 }
 
-void send_batch() {
+// A new row for another page of the file in `of` (or a failure part-way through it): same file, same label.
+std::size_t add_row_like(std::size_t of, const std::string& name) {
     AppState& s = app();
-    const stratum::InputSpec& spec = s.model.card.input;
-    Batch batch;
-    while (!s.decoded.empty() && static_cast<int>(batch.rows.size()) < kBatchSize) {
-        DecodedFile& file = s.decoded.front();
-        batch.rows.push_back(file.row);
-        batch.tensor.insert(batch.tensor.end(), file.tensor.begin(), file.tensor.end());
-        s.rows[file.row].status = FileRow::Status::Scoring;
-        s.decoded.pop_front();
-    }
-    // Always a full batch (zeros after the last file): ONNX Runtime picks its kernels by shape, and
-    // a file's score must not depend on how many others shared its batch.
-    batch.tensor.resize(static_cast<std::size_t>(kBatchSize) * spec.channels * spec.height * spec.width, 0.0f);
-    s.in_flight = std::move(batch);
-    s.encoder_busy = true;
-    run_encoder(++s.request_id, s.in_flight.tensor.data(), kBatchSize, spec.channels, spec.height, spec.width);
+    FileRow row;
+    row.id = s.next_row_id++;
+    row.source = s.rows[of].source;
+    row.name = name;
+    row.label = s.rows[of].label;
+    row.label_text = s.rows[of].label_text;
+    s.rows.push_back(std::move(row));
+    s.progress.total++;
+    return s.rows.size() - 1;
 }
 
-
-// Bumped by cancel and clear: web/app.js stops feeding files of an older generation, and results
-// decoded for an older generation are ignored.
-int g_generation = 0;
-
-// A worker's answer for `row` counts only if it is for this generation and the row still waits for it.
-bool awaiting(std::size_t row, int generation) {
+bool known(int row, int generation) {
     const AppState& s = app();
-    return generation == g_generation && row < s.rows.size() && s.rows[row].status == FileRow::Status::Queued;
+    return row >= 0 && generation == s.generation && static_cast<std::size_t>(row) < s.rows.size();
 }
 
-void decoded_one() {
+// The batch `ticket` stands for, or null when it is not the one with the encoder.
+Batch* batch_for(int ticket) {
     AppState& s = app();
-    if (s.awaiting_decode > 0) s.awaiting_decode--;
+    return ticket != 0 && ticket == s.in_flight.ticket ? &s.in_flight : nullptr;
 }
 
 }  // namespace
 
-void pump_pipeline() {
+int add_file(const std::string& path, const std::string& relative, const std::string& key, double now_ms) {
     AppState& s = app();
-    if (!s.model.ready) return;
-    // A partial batch goes only when nothing else is on its way, so batches stay full while files flow.
-    const bool batch_full = static_cast<int>(s.decoded.size()) >= kBatchSize;
-    if (!s.encoder_busy && !s.decoded.empty() && (batch_full || s.awaiting_decode == 0)) send_batch();
-    if (!pipeline_busy() && s.progress.done >= s.progress.total) s.progress = ProgressState{};
+    if (!s.file_keys.insert(key).second) {
+        ++s.duplicates_skipped;
+        s.notice = std::to_string(s.duplicates_skipped) + (s.duplicates_skipped == 1 ? " file was" : " files were") +
+                   " already in the table (same name and size) and not added again";
+        return -1;
+    }
+    FileRow row;
+    row.id = s.next_row_id++;
+    row.name = row.source = path;
+    row.label_text = stratum::label_for_path(relative);
+    row.label = stratum::label_kind(row.label_text);
+    s.rows.push_back(std::move(row));
+    if (s.progress.total == 0) s.progress.started_ms = now_ms;
+    s.progress.total++;
+    s.view.order_dirty = true;
+    return static_cast<int>(s.rows.size() - 1);
 }
 
+int add_page(int row, int generation, int index, int count, std::size_t values, const std::uint8_t* thumbnail,
+             std::size_t thumbnail_size, const std::string& note) {
+    AppState& s = app();
+    if (!known(row, generation)) return -1;
+    std::size_t at = static_cast<std::size_t>(row);
+    if (index == 0) {
+        if (s.rows[at].status != FileRow::Status::Queued) return -1;
+        s.rows[at].name = stratum::page_name(s.rows[at].source, 0, count);
+    } else {
+        at = add_row_like(at, stratum::page_name(s.rows[at].source, index, count));
+    }
+    FileRow& r = s.rows[at];
+    r.note = note;
+    r.input_range = stratum::window_text(input_window());
+    if (thumbnail && thumbnail_size == static_cast<std::size_t>(kThumbnail) * kThumbnail * 4)
+        r.thumbnail.assign(thumbnail, thumbnail + thumbnail_size);
+    s.view.order_dirty = true;
+    const stratum::InputSpec& spec = s.model.card.input;
+    if (!s.model.ready || values != static_cast<std::size_t>(spec.channels) * spec.height * spec.width) {
+        fail_row(at, "decoded for another model input size; drop the file again");
+        return -1;
+    }
+    return static_cast<int>(at);
+}
+
+void add_failure(int row, int generation, const std::string& message) {
+    if (!known(row, generation)) return;
+    const std::size_t at = add_row_like(static_cast<std::size_t>(row), app().rows[static_cast<std::size_t>(row)].source);
+    fail_row(at, message);
+}
+
+void decode_failed(int row, int generation, const std::string& message) {
+    if (!known(row, generation) || app().rows[static_cast<std::size_t>(row)].status != FileRow::Status::Queued) return;
+    fail_row(static_cast<std::size_t>(row), message);
+}
+
+int batch_sent(const std::vector<int>& rows) {
+    AppState& s = app();
+    Batch batch;
+    batch.ticket = ++s.last_ticket;
+    for (int row : rows) {
+        const std::size_t at = static_cast<std::size_t>(row);
+        batch.rows.push_back(at);
+        if (row >= 0 && at < s.rows.size() && s.rows[at].status == FileRow::Status::Queued)
+            s.rows[at].status = FileRow::Status::Scoring;
+    }
+    s.in_flight = std::move(batch);
+    s.view.order_dirty = true;
+    return s.in_flight.ticket;
+}
+
+void batch_done(int ticket, const float* latents, int n, int dims, const float* extras, std::size_t extras_size) {
+    AppState& s = app();
+    Batch* found = batch_for(ticket);
+    if (!found) return;  // cleared meanwhile
+    const Batch batch = std::move(*found);
+    s.in_flight = Batch{};
+    auto scoring = [&s](std::size_t row) { return row < s.rows.size() && s.rows[row].status == FileRow::Status::Scoring; };
+    const stratum::ModelCard& card = s.model.card;
+    std::size_t per_image = 0;
+    for (const stratum::ExtraScore& x : card.extra_scores) per_image += x.output_width();
+    if (n < static_cast<int>(batch.rows.size()) || dims != card.latent_size ||
+        extras_size != per_image * static_cast<std::size_t>(n > 0 ? n : 0)) {
+        for (std::size_t row : batch.rows)
+            if (scoring(row))
+                fail_row(row, "the encoder returned " + std::to_string(n) + " x " + std::to_string(dims) + " latents and " +
+                                  std::to_string(extras_size) + " extra values for " + std::to_string(batch.rows.size()) +
+                                  " images");
+        return;
+    }
+    for (std::size_t i = 0; i < batch.rows.size(); ++i) {
+        if (!scoring(batch.rows[i])) continue;
+        FileRow& r = s.rows[batch.rows[i]];
+        const float* z = latents + i * static_cast<std::size_t>(dims);
+        // This image's extra values, gathered from the output-major blocks into card order.
+        std::vector<double> e;
+        e.reserve(per_image);
+        const float* block = extras;
+        for (const stratum::ExtraScore& x : card.extra_scores) {
+            const std::size_t width = x.output_width();
+            e.insert(e.end(), block + i * width, block + (i + 1) * width);
+            block += width * static_cast<std::size_t>(n);
+        }
+        try {
+            const stratum::LatentScore score =
+                stratum::score_outputs(z, static_cast<std::size_t>(dims), e, card, s.score_choice, s.threshold.value);
+            r.norm = score.norm;
+            r.score = score.score;
+            r.raw = score.raw;
+            r.latent.assign(z, z + dims);
+            if (card.has_projection) stratum::project(card.projection, z, r.pc);
+            r.status = FileRow::Status::Scored;
+            row_finished();
+        } catch (const stratum::Error& error) {
+            fail_row(batch.rows[i], error.what());
+        }
+    }
+    s.view.order_dirty = true;
+    if (s.threshold.preset == ThresholdPreset::TopPercent) update_threshold();
+}
+
+void batch_failed(int ticket, const std::string& message) {
+    AppState& s = app();
+    Batch* found = batch_for(ticket);
+    if (!found) return;
+    const Batch batch = std::move(*found);
+    s.in_flight = Batch{};
+    for (std::size_t row : batch.rows)
+        if (row < s.rows.size() && s.rows[row].status == FileRow::Status::Scoring) fail_row(row, "encoder failed: " + message);
+}
+
+int generation() { return app().generation; }
+int clears() { return app().clears; }
+
 bool pipeline_busy() {
-    const AppState& s = app();
-    return s.awaiting_decode > 0 || !s.decoded.empty() || s.encoder_busy;
+    for (const FileRow& r : app().rows)
+        if (r.status == FileRow::Status::Queued || r.status == FileRow::Status::Scoring) return true;
+    return false;
 }
 
 void cancel_pipeline() {
     AppState& s = app();
-    ++g_generation;
+    ++s.generation;
     for (FileRow& r : s.rows)
         if (r.status == FileRow::Status::Queued) r.status = FileRow::Status::Cancelled;
-    s.decoded.clear();
-    s.awaiting_decode = 0;
     s.progress = ProgressState{};
     s.view.order_dirty = true;
-    // A batch with the encoder finishes and is shown; nothing after it is sent.
+    // The batch with the encoder finishes and is shown; nothing after it is sent.
 }
 
 void clear_rows() {
     AppState& s = app();
     cancel_pipeline();
-    s.request_id++;  // an answer still on its way is ignored
-    s.encoder_busy = false;
-    s.in_flight = Batch{};
-    release_thumbnails();
+    s.in_flight = Batch{};  // its answer is ignored
     s.rows.clear();
+    s.file_keys.clear();
+    s.duplicates_skipped = 0;
+    ++s.clears;
     s.view.selected = -1;
     s.view.order_dirty = true;
 }
@@ -120,183 +236,40 @@ void apply_labels(const std::vector<std::pair<std::string, std::string>>& labels
     s.view.order_dirty = true;
 }
 
-}  // namespace web
-
-using namespace web;
-
-extern "C" {
-
-EMSCRIPTEN_KEEPALIVE int stratum_generation() { return g_generation; }
-
-// A file the page will decode (drop, picker or demo): `path` as shown (the dropped folder's name
-// first), `relative` the path below the dropped or picked folder, from which the label comes
-// (stratum::label_for_path, as the CLI labels a folder's files). Returns its row; web/app.js then reads and decodes it in a worker and calls
-// stratum_add_page (per page) or stratum_decode_failed with that row and the generation it started in.
-EMSCRIPTEN_KEEPALIVE int stratum_add_file(const char* path, const char* relative) {
-    AppState& s = app();
-    FileRow row;
-    row.name = row.source = path;
-    row.label_text = stratum::label_for_path(relative);
-    row.label = stratum::label_kind(row.label_text);
-    s.rows.push_back(std::move(row));
-    s.awaiting_decode++;
-    if (s.progress.total == 0) s.progress.started_ms = emscripten_get_now();
-    s.progress.total++;
-    s.view.order_dirty = true;
-    return static_cast<int>(s.rows.size() - 1);
-}
-
-// Page `index` of `count` from the worker for the file registered as `row`: the model's input tensor
-// (copied), a kThumbnail^2 RGBA thumbnail (copied) and the page's note. Page 0 fills `row` (renamed
-// "FILE [page 1/N]" in a stack); later pages get rows of their own, right after the file's last.
-EMSCRIPTEN_KEEPALIVE void stratum_add_page(int row, int generation, int index, int count, const float* tensor,
-                                           int values, const std::uint8_t* thumbnail, int thumbnail_size,
-                                           const char* note) {
-    AppState& s = app();
-    if (row < 0 || generation != g_generation || static_cast<std::size_t>(row) >= s.rows.size()) return;
-    std::size_t at = static_cast<std::size_t>(row);
-    if (index == 0) {
-        if (!awaiting(at, generation)) return;
-        decoded_one();
-        s.rows[at].name = stratum::page_name(s.rows[at].source, 0, count);
-    } else {
-        FileRow page;
-        page.source = s.rows[at].source;
-        page.name = stratum::page_name(page.source, index, count);
-        page.label = s.rows[at].label;
-        page.label_text = s.rows[at].label_text;
-        s.rows.push_back(std::move(page));
-        at = s.rows.size() - 1;
-        s.progress.total++;
+std::string load_labels(const std::string& csv_text) {
+    try {
+        apply_labels(stratum::parse_label_csv(csv_text));
+        return "";
+    } catch (const stratum::Error& e) {
+        app().notice = std::string("labels CSV refused: ") + e.what();
+        return app().notice;
     }
-    const stratum::InputSpec& spec = s.model.card.input;
-    FileRow& r = s.rows[at];
-    r.note = note;
-    r.input_range = stratum::window_text(input_window());
-    if (values != spec.channels * spec.height * spec.width) {
-        fail_row(at, "decoded for another model input size; drop the file again");
-        return;
-    }
-    if (thumbnail_size == kThumbnail * kThumbnail * 4) r.thumbnail.assign(thumbnail, thumbnail + thumbnail_size);
-    s.decoded.push_back({at, std::vector<float>(tensor, tensor + values)});
-    s.view.order_dirty = true;
 }
 
-// Decoding stopped part-way through the file registered as `row` (after some pages): a row that says so.
-EMSCRIPTEN_KEEPALIVE void stratum_add_failure(int row, int generation, const char* message) {
-    AppState& s = app();
-    if (row < 0 || generation != g_generation || static_cast<std::size_t>(row) >= s.rows.size()) return;
-    FileRow failed;
-    failed.name = failed.source = s.rows[static_cast<std::size_t>(row)].source;
-    failed.label = s.rows[static_cast<std::size_t>(row)].label;
-    failed.label_text = s.rows[static_cast<std::size_t>(row)].label_text;
-    s.rows.push_back(std::move(failed));
-    s.progress.total++;
-    fail_row(s.rows.size() - 1, message);
-}
-
-EMSCRIPTEN_KEEPALIVE void stratum_decode_failed(int row, int generation, const char* message) {
-    if (row < 0 || !awaiting(static_cast<std::size_t>(row), generation)) return;
-    decoded_one();
-    fail_row(row, message);
-}
-
-// Decoded files the encoder has not taken yet: web/app.js reads no further ahead than this allows.
-EMSCRIPTEN_KEEPALIVE int stratum_decoded_backlog() { return static_cast<int>(app().decoded.size()); }
-
-// What the workers decode for: {"channels","height","width","fit","window":{"lo","hi","depth"}} of the
-// model in use (depth 0 8-bit, 1 16-bit, 2 as stored), or "" before one.
-EMSCRIPTEN_KEEPALIVE const char* stratum_input_spec_json() {
-    static std::string text;
+std::string input_spec_json() {
     const ModelState& m = app().model;
+    if (!m.ready) return "";
     const stratum::IntensityWindow w = input_window();
     const int depth = w.depth == stratum::SampleType::UInt16 ? 1 : w.depth == stratum::SampleType::Float32 ? 2 : 0;
-    text = m.ready ? nlohmann::json{{"channels", m.card.input.channels},
-                                    {"height", m.card.input.height},
-                                    {"width", m.card.input.width},
-                                    {"fit", m.card.input.fit == stratum::Fit::Stretch ? 1 : 0},
-                                    {"window", {{"lo", w.lo}, {"hi", w.hi}, {"depth", depth}}}}
-                         .dump()
-                   : "";
-    return text.c_str();
+    return nlohmann::json{{"channels", m.card.input.channels},
+                          {"height", m.card.input.height},
+                          {"width", m.card.input.width},
+                          {"fit", m.card.input.fit == stratum::Fit::Stretch ? 1 : 0},
+                          {"batch", kBatchSize},
+                          {"window", {{"lo", w.lo}, {"hi", w.hi}, {"depth", depth}}}}
+        .dump();
 }
 
-// Cheap enough to poll every frame (the benchmarks do): rows, finished rows, busy.
-EMSCRIPTEN_KEEPALIVE const char* stratum_progress_json() {
-    static std::string text;
+std::string progress_json() {
     const AppState& s = app();
     std::size_t finished = 0;
     for (const FileRow& r : s.rows)
         finished += r.status == FileRow::Status::Scored || r.status == FileRow::Status::Failed ||
                     r.status == FileRow::Status::Cancelled;
-    text = nlohmann::json{{"rows", s.rows.size()}, {"finished", finished}, {"busy", pipeline_busy()}}.dump();
-    return text.c_str();
+    return nlohmann::json{{"rows", s.rows.size()}, {"finished", finished}, {"busy", finished < s.rows.size()}}.dump();
 }
 
-// latents: n x dims; extras: n x extra_count (each image's extra outputs in card order: one value per
-// score, or a feature vector for a neighbour-bank score; extra_outputs_width(card) in all).
-EMSCRIPTEN_KEEPALIVE void stratum_on_latents(int request_id, const float* latents, int n, int dims, const float* extras,
-                                             int extra_count) {
-    AppState& s = app();
-    if (request_id != s.request_id) return;  // an answer for a batch we no longer wait for
-    s.encoder_busy = false;
-    const Batch batch = std::move(s.in_flight);
-    s.in_flight = Batch{};
-    if (n != kBatchSize) {
-        for (std::size_t row : batch.rows)
-            fail_row(row, "encoder returned " + std::to_string(n) + " latents for " + std::to_string(kBatchSize) +
-                              " images");
-        return;
-    }
-    const stratum::ModelCard& card = s.model.card;
-    for (std::size_t i = 0; i < batch.rows.size(); ++i) {
-        FileRow& r = s.rows[batch.rows[i]];
-        const float* z = latents + static_cast<std::size_t>(i) * dims;
-        const float* e = extras + static_cast<std::size_t>(i) * static_cast<std::size_t>(extra_count);
-        try {
-            const stratum::LatentScore score = stratum::score_outputs(
-                z, static_cast<std::size_t>(dims), std::vector<double>(e, e + extra_count), card, s.score_choice,
-                s.threshold.value);
-            r.norm = score.norm;
-            r.score = score.score;
-            r.raw = score.raw;
-            r.latent.assign(z, z + dims);
-            if (card.has_projection) stratum::project(card.projection, z, r.pc);
-            r.status = FileRow::Status::Scored;
-            s.progress.done++;
-        } catch (const stratum::Error& e) {
-            fail_row(batch.rows[i], e.what());
-        }
-    }
-    s.view.order_dirty = true;
-    if (s.threshold.preset == ThresholdPreset::TopPercent) update_threshold();
-    pump_pipeline();  // the next batch goes now, not at the next frame: the encoder never idles
-}
-
-EMSCRIPTEN_KEEPALIVE void stratum_on_run_error(int request_id, const char* message) {
-    AppState& s = app();
-    if (request_id != s.request_id) return;
-    s.encoder_busy = false;
-    for (std::size_t row : s.in_flight.rows) fail_row(row, std::string("encoder failed: ") + message);
-    s.in_flight = Batch{};
-}
-
-// A CSV of labels (file,label) dropped on the page. Returns "" or the reason it was refused.
-EMSCRIPTEN_KEEPALIVE const char* stratum_load_labels(const char* text) {
-    static std::string error;
-    try {
-        apply_labels(stratum::parse_label_csv(text));
-        error.clear();
-    } catch (const stratum::Error& e) {
-        error = std::string("labels CSV refused: ") + e.what();
-        app().notice = error;
-    }
-    return error.c_str();
-}
-
-// Every row as JSON, for the end-to-end tests.
-EMSCRIPTEN_KEEPALIVE const char* stratum_results_json() {
-    static std::string text;
+std::string results_json() {
     const AppState& s = app();
     nlohmann::json rows = nlohmann::json::array();
     std::size_t flagged = 0;
@@ -308,7 +281,7 @@ EMSCRIPTEN_KEEPALIVE const char* stratum_results_json() {
             case FileRow::Status::Cancelled: j["status"] = "cancelled"; break;
             case FileRow::Status::Failed: j["status"] = "failed"; j["error"] = r.error; break;
             case FileRow::Status::Scored: {
-                const bool f = r.score >= s.threshold.value;
+                const bool f = is_flagged(r);
                 flagged += f;
                 j["status"] = "scored";
                 j["norm"] = r.norm;
@@ -321,18 +294,25 @@ EMSCRIPTEN_KEEPALIVE const char* stratum_results_json() {
         }
         rows.push_back(j);
     }
-    text = nlohmann::json{{"model", s.model.card_loaded ? s.model.card.name : ""},
+    return nlohmann::json{{"model", s.model.card_loaded ? s.model.card.name : ""},
                           {"ready", s.model.ready},
                           {"backend", s.model.backend},
+                          {"backend_note", s.model.backend_note},
                           {"threads", s.model.threads},
                           {"model_error", s.model.error},
+                          {"notice", s.notice},
                           {"threshold", s.threshold.value},
+                          {"input_range", stratum::window_text(input_window())},
                           {"score_name", s.model.card_loaded ? chosen_score().name : ""},
                           {"flagged", flagged},
                           {"busy", pipeline_busy()},
+                          {"view", {{"zoom", s.view.zoom}, {"table_scroll", s.view.table_scroll},
+                                    {"table_scroll_max", s.view.table_scroll_max}, {"plot", s.view.plot},
+                                    {"first_shown", s.view.order.empty() || static_cast<std::size_t>(s.view.order[0]) >= s.rows.size()
+                                                        ? ""
+                                                        : s.rows[static_cast<std::size_t>(s.view.order[0])].name}}},
                           {"rows", rows}}
-               .dump();
-    return text.c_str();
+        .dump();
 }
 
-}  // extern "C"
+}  // namespace web

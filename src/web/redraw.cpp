@@ -2,8 +2,6 @@
 
 #include <GLFW/glfw3.h>
 
-#include <emscripten.h>
-
 #include <algorithm>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -23,7 +21,6 @@ bool g_previous_frame_drew = false;
 double g_draw_cost_ms = 16;       // moving average of a drawn frame's full cost, browser's share included
 std::size_t g_last_signature = 0;
 
-void on_input() { g_frames_after_input = 3; }
 
 std::vector<double> g_draw_ms;  // a ring of the last 256 draw times
 std::size_t g_draws = 0;
@@ -49,6 +46,8 @@ std::size_t state_signature() {
 }
 
 }  // namespace
+
+void on_input() { g_frames_after_input = 3; }
 
 void watch_input(GLFWwindow* window) {
     glfwSetCursorPosCallback(window, [](GLFWwindow*, double, double) { on_input(); });
@@ -91,20 +90,18 @@ void record_draw_time(double ms) {
     ++g_draws;
 }
 
-}  // namespace web
-
-extern "C" EMSCRIPTEN_KEEPALIVE void stratum_frame_stats_reset() {
-    web::g_draw_ms.clear();
-    web::g_draws = 0;
+void reset_frame_stats() {
+    g_draw_ms.clear();
+    g_draws = 0;
 }
 
-extern "C" EMSCRIPTEN_KEEPALIVE const char* stratum_frame_stats_json() {
-    static std::string text;
-    std::vector<double> sorted = web::g_draw_ms;
+std::string frame_stats_json() {
+    std::vector<double> sorted = g_draw_ms;
     std::sort(sorted.begin(), sorted.end());
     auto at = [&sorted](double p) { return sorted.empty() ? 0.0 : sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(p * sorted.size()))]; };
-    text = nlohmann::json{{"draws", web::g_draws}, {"draw_ms_p50", at(0.5)}, {"draw_ms_p95", at(0.95)},
+    return nlohmann::json{{"draws", g_draws}, {"draw_ms_p50", at(0.5)}, {"draw_ms_p95", at(0.95)},
                           {"draw_ms_max", sorted.empty() ? 0.0 : sorted.back()}}
-               .dump();
-    return text.c_str();
+        .dump();
 }
+
+}  // namespace web

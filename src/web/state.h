@@ -1,7 +1,9 @@
-// The page's state: plain structs, drawn each frame by the panels (Dear ImGui's immediate mode).
+// The page's state: plain structs, drawn each frame by the panels (Dear ImGui's immediate mode). App
+// logic only: no emscripten, ImGui or GL here or in state.cpp, pipeline.cpp, model.cpp and export.cpp,
+// which build natively too (tests/web).
 #pragma once
 #include <cstdint>
-#include <deque>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -11,16 +13,13 @@
 
 namespace web {
 
-// A file decoded by a worker (web/decode_worker.js), waiting for the encoder.
-struct DecodedFile {
-    std::size_t row;            // its row in AppState::rows
-    std::vector<float> tensor;  // C x H x W, the model's input
-};
-
 using stratum::Label;  // the kind of a row's label (results.h)
 
 struct FileRow {
+    // Queued: waiting to be decoded or for the encoder (web/pipeline.js holds the file and its tensor);
+    // Scoring: in the batch with the encoder.
     enum class Status { Queued, Scoring, Scored, Failed, Cancelled };
+    std::uint64_t id = 0;    // unique over the page's life (the drawing's texture cache keys on it)
     std::string name;        // path as dropped (folder/file.png) or file name; a stack's pages "FILE [page 2/12]"
     std::string source;      // the file it came from (the name without the page)
     std::string label_text;  // from the folder name or a labels CSV; "" when unknown
@@ -34,7 +33,6 @@ struct FileRow {
     double pc[2] = {0, 0};       // PCA coordinates (the card's basis)
     std::vector<float> latent;
     std::vector<std::uint8_t> thumbnail;  // RGBA, kThumbnail x kThumbnail
-    unsigned texture = 0;                 // GL texture of the thumbnail, made when first drawn
     bool selected = false;                // in the table and the plots
 };
 
@@ -45,6 +43,7 @@ struct ModelState {
     std::string source;        // where it came from (URL or dropped file names)
     std::string error;         // why the last load failed (the previous model stays)
     std::string backend;       // "webgpu" or "wasm", as ONNX Runtime Web reports it
+    std::string backend_note;  // why that backend (web/app.js: asked for, no usable adapter, measured faster)
     int threads = 1;
     bool webgpu_available = false;
 };
@@ -59,10 +58,10 @@ struct ThresholdState {
     double value = 0.0;      // in calibrated-score units; flag when score >= value
 };
 
-// Preprocessed inputs on their way to the encoder, and the rows they belong to.
+// The batch with the encoder: its rows, in the order of its images (web/pipeline.js sends it).
 struct Batch {
+    int ticket = 0;  // 0: none
     std::vector<std::size_t> rows;
-    std::vector<float> tensor;  // the rows' images, C x H x W each, then zeros up to a full batch
 };
 
 struct ProgressState {
@@ -78,6 +77,7 @@ struct ViewState {
     bool scroll_to_selected = false;
     bool box_selecting = false;  // left-drag on the plot
     float box_start[2] = {0, 0};
+    float table_scroll = 0, table_scroll_max = 0;  // the table's scroll position and range, in pixels
     std::vector<int> order;   // table order (sorted, filtered)
     bool order_dirty = true;
     char filter[128] = "";
@@ -90,11 +90,15 @@ struct AppState {
     ProgressState progress;
     ViewState view;
     std::vector<FileRow> rows;        // every file, in drop order
-    std::size_t awaiting_decode = 0;  // rows not yet read and decoded (web/app.js feeds the workers)
-    std::deque<DecodedFile> decoded;  // decoded, waiting for the encoder
-    bool encoder_busy = false;        // a batch is with ONNX Runtime Web
-    int request_id = 0;
+    std::uint64_t next_row_id = 1;
+    // Bumped by Cancel and Clear: web/pipeline.js drops the files and tensors of an older generation,
+    // and decoded pages of an older generation are ignored here.
+    int generation = 0;
+    int last_ticket = 0;
     Batch in_flight;
+    int clears = 0;                    // bumped by Clear and by a model change: the rows start again
+    std::set<std::string> file_keys;   // the files in the table (name and size): one row set each
+    std::size_t duplicates_skipped = 0;  // since the last Clear
     std::string notice;               // one line for the status bar
     // The intensity window files are read through: the card's, unless the user set another (the
     // Model panel); each row records the one it was read with.
@@ -108,6 +112,9 @@ struct AppState {
 stratum::IntensityWindow input_window();
 
 AppState& app();
+
+// A scored row at or above the threshold: the verdict "anomalous" (stratum::LatentScore::flagged).
+inline bool is_flagged(const FileRow& r) { return r.status == FileRow::Status::Scored && r.score >= app().threshold.value; }
 
 // Scores of the scored rows, in row order (for thresholds and histograms).
 std::vector<double> scored_values();

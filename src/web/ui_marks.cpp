@@ -1,6 +1,5 @@
 #include "ui_marks.h"
 
-#include <emscripten.h>
 #include <imgui.h>
 
 #include <map>
@@ -20,15 +19,11 @@ void mark_item(const char* name) {
     marks()[name] = ImVec4(a.x, a.y, b.x, b.y);
 }
 
-}  // namespace web
-
-EM_JS(double, css_per_canvas_pixel, (), { return 1 / (window.devicePixelRatio || 1); });
-
-extern "C" EMSCRIPTEN_KEEPALIVE const char* stratum_ui_marks_json() {
-    static std::string text;
-    const double k = css_per_canvas_pixel();
+std::string ui_marks_json(double css_per_canvas_pixel) {
+    const double k = css_per_canvas_pixel;
     nlohmann::json j = nlohmann::json::object();
-    for (const auto& [name, r] : web::marks()) j[name] = {r.x * k, r.y * k, r.z * k, r.w * k};
-    text = j.dump();
-    return text.c_str();
+    for (const auto& [name, r] : marks()) j[name] = {r.x * k, r.y * k, r.z * k, r.w * k};
+    return j.dump();
 }
+
+}  // namespace web

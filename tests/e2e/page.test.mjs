@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, mkdtempSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSession, dropFiles, waitForResults } from './browser.mjs';
@@ -156,5 +156,155 @@ test('the demo loads with one click, labelled by its folders, at twice the pixel
   await page.mouse.move(5, 795);
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(artifacts, 'page-demo-strata-roc.png') });
+  await page.close();
+});
+
+// The wheel as the browser means it (issue 18): one notch down scrolls the table a little down, one
+// notch up scrolls back or zooms the plot in by one step; a new sort order starts at its top.
+test('the mouse wheel moves one notch at a time, and a new sort starts at the top', { timeout: 180000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(server.url + '?backend=wasm&model=models/tiny_encoder.json');
+  await page.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().ready, null, { timeout: 60000 });
+  const sources = readdirSync(inputs).filter((f) => /\.png$/.test(f)).sort();
+  const files = Array.from({ length: 200 }, (_, i) => ({ name: `${String(i).padStart(3, '0')}-${sources[i % sources.length]}`,
+    bytes: readFileSync(join(inputs, sources[i % sources.length])) }));
+  await dropFiles(page, files);
+  await waitForResults(page, files.length);
+  const frames = () => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  const view = async () => { await frames(); await page.waitForTimeout(100); return (await page.evaluate(() => globalThis.stratum.results())).view; };
+  const centre = (r) => [(r[0] + r[2]) / 2, (r[1] + r[3]) / 2];
+  const marks = await page.evaluate(() => globalThis.stratum.ui());
+
+  await page.mouse.move(...centre(marks.table));
+  await frames();
+  const before = await view();
+  assert.equal(before.table_scroll, 0);
+  assert.ok(before.table_scroll_max > 2000, `200 rows scroll: ${before.table_scroll_max}`);
+  await page.mouse.wheel(0, 100);  // one notch down (Chromium: 100 pixels)
+  const down = await view();
+  assert.ok(down.table_scroll > 0 && down.table_scroll < 0.1 * down.table_scroll_max,
+    `one notch down moved the table to ${down.table_scroll} of ${down.table_scroll_max}`);
+  await page.mouse.wheel(0, -100);
+  assert.equal((await view()).table_scroll, 0, 'one notch up goes back');
+
+  await page.mouse.move(...centre(marks.plot));
+  await frames();
+  await page.mouse.wheel(0, -100);  // one notch up: zoom in by one step
+  const zoomed = await view();
+  assert.ok(Math.abs(zoomed.zoom - 1.15) < 1e-3, `one notch up zoomed to ${zoomed.zoom}`);
+  await page.mouse.wheel(0, 100);
+  assert.ok(Math.abs((await view()).zoom - 1) < 1e-3, 'one notch down zooms back out');
+
+  await page.mouse.move(...centre(marks.table));
+  for (let i = 0; i < 5; i++) await page.mouse.wheel(0, 100);
+  assert.ok((await view()).table_scroll > 0);
+  // As a user clicks: the pointer over the header for a frame, then pressed and released in frames of
+  // their own (ImGui 1.86 reads the button's state once a frame).
+  const header = (await page.evaluate(() => globalThis.stratum.ui())).score_header;
+  await page.mouse.move(...centre(header));
+  await frames();
+  await page.mouse.down();
+  await frames();
+  await page.mouse.up();
+  const sorted = await view();
+  assert.equal(sorted.table_scroll, 0, 'sorting by score shows the top of the new order');
+  const scored = (await page.evaluate(() => globalThis.stratum.results())).rows.filter((r) => r.status === 'scored');
+  const top = scored.reduce((a, b) => (b.score > a.score ? b : a));
+  assert.equal(scored.find((r) => r.name === sorted.first_shown)?.score, top.score, 'the highest score first, failures last');
+  await page.screenshot({ path: join(artifacts, 'page-sorted-1400.png') });
+  await page.close();
+});
+
+// What a user does with a pointer: over the widget for a frame, pressed and released in frames of
+// their own (ImGui 1.86 reads the button state once a frame).
+async function press(page, mark) {
+  const frames = () => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  const rect = (await page.evaluate(() => globalThis.stratum.ui()))[mark];
+  await page.mouse.move((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2);
+  await frames();
+  await page.mouse.down();
+  await frames();
+  await page.mouse.up();
+  await frames();
+}
+
+const readyPage = async (query, viewport = { width: 1400, height: 900 }) => {
+  const page = await browser.newPage({ viewport });
+  await page.goto(server.url + query);
+  await page.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().ready, null, { timeout: 60000 });
+  return page;
+};
+
+// Issue 18: the Demo demonstrates (flagged and unflagged cells), and pressing it again adds nothing.
+test('the Demo shows flagged and unflagged cells, and a second press adds no duplicates', { timeout: 180000 }, async () => {
+  const page = await readyPage('?backend=wasm');
+  await press(page, 'demo');
+  let results = await waitForResults(page, 24);
+  const flagged = results.rows.filter((r) => r.flagged).length;
+  assert.ok(flagged >= 1 && flagged < 24, `the Demo flags ${flagged} of 24`);
+  await press(page, 'demo');
+  await page.waitForTimeout(1000);
+  results = await page.evaluate(() => globalThis.stratum.results());
+  assert.equal(results.rows.length, 24, 'the same 24 files, not 48');
+  assert.equal(results.notice, '24 files were already in the table (same name and size) and not added again');
+  await page.close();
+});
+
+// Issue 18: a labels CSV dropped together with the images labels them, and so does one inside a
+// picked folder.
+test('a labels CSV dropped with the images, or inside a picked folder, labels them', { timeout: 180000 }, async () => {
+  const page = await readyPage('?backend=wasm&model=models/tiny_encoder.json');
+  const names = ['square_32.png', 'gray_48.png', 'tall_20x70.png'];
+  const csv = 'file,label\nsquare_32.png,anomalous\ngray_48.png,normal\ntall_20x70.png,normal\n';
+  await dropFiles(page, [...names.map((name) => ({ name, bytes: readFileSync(join(inputs, name)) })),
+    { name: 'labels.csv', bytes: Buffer.from(csv) }]);
+  let results = await waitForResults(page, names.length);
+  assert.deepEqual(results.rows.map((r) => [r.name, r.label]),
+    [['square_32.png', 'anomalous'], ['gray_48.png', 'normal'], ['tall_20x70.png', 'normal']]);
+  assert.match(results.notice, /3 files labelled/);
+
+  const folder = mkdtempSync(join(tmpdir(), 'stratum-labelled-'));
+  mkdirSync(join(folder, 'cells'));
+  for (const name of names) writeFileSync(join(folder, 'cells', name), readFileSync(join(inputs, name)));
+  writeFileSync(join(folder, 'cells', 'labels.csv'), csv);
+  const other = await readyPage('?backend=wasm&model=models/tiny_encoder.json');
+  await other.setInputFiles('#folder-picker', join(folder, 'cells'));
+  results = await waitForResults(other, names.length);
+  assert.equal(results.rows.find((r) => r.name === 'cells/square_32.png').label, 'anomalous');
+  assert.equal(results.rows.filter((r) => r.label === 'normal').length, 2);
+  await other.close();
+  await page.close();
+});
+
+// Issue 18: loading another model keeps the files and scores them again with it; switching the
+// backend while files are scored loses none of them.
+test('another model scores the same files again; a backend switch mid-run loses no file', { timeout: 180000 }, async () => {
+  const page = await readyPage('?backend=wasm&model=models/tiny_encoder.json');
+  const sources = ['square_32.png', 'gray_48.png', 'tall_20x70.png', 'wide_96x40.png', 'photo_120x90.jpg'];
+  const files = Array.from({ length: 300 }, (_, i) => ({ name: `${String(i).padStart(3, '0')}-${sources[i % 5]}`,
+    bytes: readFileSync(join(inputs, sources[i % 5])) }));
+  await dropFiles(page, files);
+  await page.waitForFunction(() => globalThis.stratum.progress().finished > 20, null, { timeout: 60000 });
+  await page.evaluate(() => globalThis.stratumBridge.switchBackend('wasm'));  // a new session while batches run
+  let results = await waitForResults(page, files.length);
+  assert.deepEqual(results.rows.filter((r) => r.status !== 'scored').map((r) => `${r.name}: ${r.error}`), []);
+  const tiny = results.model;
+
+  assert.equal(await page.evaluate(() => globalThis.stratum.loadModelFromUrl('models/default.json')), true);
+  await page.waitForFunction((name) => globalThis.stratum.results().model !== name, tiny);
+  results = await waitForResults(page, files.length);
+  assert.notEqual(results.model, tiny);
+  assert.equal(results.rows.filter((r) => r.status === 'scored').length, files.length, 'every file scored again');
+  assert.match(results.notice, /model changed: the files are scored again with/);
+  await page.close();
+});
+
+// Issue 18: a fallback (software) WebGPU adapter is not taken; the status bar says why.
+test('the page takes WASM over a software WebGPU adapter and says why', { timeout: 180000 }, async () => {
+  const page = await readyPage('?model=models/tiny_encoder.json');
+  const results = await page.evaluate(() => globalThis.stratum.results());
+  assert.equal(results.backend, 'wasm');
+  // Debian's chromium here offers SwiftShader (with --enable-unsafe-swiftshader) as its only adapter.
+  assert.match(results.backend_note, /the only WebGPU adapter is a software fallback/);
   await page.close();
 });

@@ -42,6 +42,31 @@ function cliScores(onnx, extra, out, folder = images) {
 // Within 1e-4, relative for values above 1: ONNX Runtime and libtorch differ by float32 rounding,
 // which is relative, and a far-out image (calibrated score 60) carries it at that size.
 const close = (a, b) => Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
+// Two animation frames: the page has drawn (and laid out) what the last event changed.
+const frames = (page) => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+
+// Types LO:HI in the Model panel's window field and presses "Use window", as a user would. The field's
+// place is read after the page has settled (rows arriving can move the left column); a click that
+// landed while the layout moved is tried again, and the window the page reads with is returned.
+async function useWindow(page, text) {
+  for (let attempt = 1; attempt <= 3; ++attempt) {
+    await frames(page);
+    const marks = await page.evaluate(() => globalThis.stratum.ui());
+    const centre = (r) => [(r[0] + r[2]) / 2, (r[1] + r[3]) / 2];
+    await page.mouse.click(...centre(marks.window_field));
+    await frames(page);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(text);
+    await frames(page);
+    await page.mouse.click(...centre(marks.window_apply));
+    await frames(page);
+    const range = (await page.evaluate(() => globalThis.stratum.results())).input_range;
+    if (range.startsWith(text + ' ')) return range;
+    console.log(`useWindow: attempt ${attempt} left the window at ${range}`);
+  }
+  return (await page.evaluate(() => globalThis.stratum.results())).input_range;
+}
+
 function assertAgreesWithCli(row, cli, label) {
   assert.ok(close(row.norm, Number(cli.norm)), `${label}: page norm ${row.norm}, CLI ${cli.norm}`);
   assert.ok(close(row.score, Number(cli.score)), `${label}: page score ${row.score}, CLI ${cli.score}`);
@@ -299,11 +324,7 @@ test('TIFF stacks, 16-bit and odd files score in the page as in stratum score', 
 
   // The window typed in the page's Model panel, as --input-range gives it to the CLI.
   const narrow = cliScores(onnx, ['--input-range', '0:4095'], 'cli-lab-4095.csv', lab);
-  const marks = await page.evaluate(() => globalThis.stratum.ui());
-  await page.mouse.click((marks.window_field[0] + marks.window_field[2]) / 2, (marks.window_field[1] + marks.window_field[3]) / 2);
-  await page.keyboard.type('0:4095');
-  await page.mouse.click((marks.window_apply[0] + marks.window_apply[2]) / 2, (marks.window_apply[1] + marks.window_apply[3]) / 2);
-  await page.waitForTimeout(200);
+  assert.equal(await useWindow(page, '0:4095'), '0:4095 (as stored)');
   await dropFiles(page, [{ name: 'again.png', bytes: readFileSync(join(lab, 'gray16_12bit_data.png')) }]);
   state = await waitForResults(page, cliRows.size + 1);
   const again = state.rows.find((r) => r.name === 'again.png');

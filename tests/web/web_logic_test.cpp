@@ -1,0 +1,295 @@
+// The page's app logic (src/web: state, pipeline, model, export) without a browser: rows from file to
+// score as web/pipeline.js drives them, batches and their tickets, cancel and clear while a batch is
+// with the encoder, labels, model swaps and the downloads. The encoder's outputs are made up here;
+// each row's numbers are checked against the core's score_outputs on that image's values, gathered
+// by this test from the output-major blocks the page receives.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+#include "export.h"
+#include "model.h"
+#include "pipeline.h"
+#include "results.h"
+#include "scoring.h"
+#include "state.h"
+#include "thumbnail.h"
+
+using namespace web;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(in);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// A fresh page with the shipped blood-cell model in use (extra scores of widths 1, 1, 64, ...).
+const stratum::ModelCard& fresh_page() {
+    app() = AppState{};
+    REQUIRE(load_card("pbc", read_file(STRATUM_WEB_TEST_CARD)) == "");
+    REQUIRE(model_ready("wasm", 1, "") == "");
+    return app().model.card;
+}
+
+std::size_t input_values(const stratum::ModelCard& card) {
+    return static_cast<std::size_t>(card.input.channels) * card.input.height * card.input.width;
+}
+
+const std::vector<std::uint8_t> kThumb(static_cast<std::size_t>(kThumbnail) * kThumbnail * 4, 7);
+
+// A registered file decoded to one page: its row, ready for the encoder.
+int decoded_file(const std::string& path, const std::string& relative = "") {
+    const int row = add_file(path, relative.empty() ? path : relative, path, 0);
+    return add_page(row, generation(), 0, 1, input_values(app().model.card), kThumb.data(), kThumb.size(), "");
+}
+
+// What ONNX Runtime would return for n images: latents and every extra output, output after output.
+struct Outputs {
+    std::vector<float> latents, extras;
+    int n = 0, dims = 0;
+};
+Outputs outputs_for(const stratum::ModelCard& card, int n, unsigned seed) {
+    std::mt19937 random(seed);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    Outputs o;
+    o.n = n;
+    o.dims = card.latent_size;
+    for (int i = 0; i < n * card.latent_size; ++i) o.latents.push_back(u(random));
+    for (const stratum::ExtraScore& x : card.extra_scores)
+        for (std::size_t i = 0; i < static_cast<std::size_t>(n) * x.output_width(); ++i) o.extras.push_back(0.5f + 0.1f * u(random));
+    return o;
+}
+// Image i's extra values in card order, gathered from the output-major blocks.
+std::vector<double> extras_of(const stratum::ModelCard& card, const Outputs& o, int i) {
+    std::vector<double> e;
+    std::size_t block = 0;
+    for (const stratum::ExtraScore& x : card.extra_scores) {
+        const std::size_t w = x.output_width();
+        for (std::size_t k = 0; k < w; ++k) e.push_back(o.extras[block + static_cast<std::size_t>(i) * w + k]);
+        block += w * static_cast<std::size_t>(o.n);
+    }
+    return e;
+}
+
+}  // namespace
+
+TEST_CASE("a file becomes a row labelled by its folders, and a stack a row per page", "[web]") {
+    const stratum::ModelCard& card = fresh_page();
+    CHECK(card.extra_scores.size() >= 2);
+    const int row = add_file("drop/normal/2024/x.png", "normal/2024/x.png", "drop/normal/2024/x.png", 10);
+    REQUIRE(row == 0);
+    CHECK(app().rows[0].label_text == "normal");
+    CHECK(app().rows[0].label == stratum::Label::Normal);
+    CHECK(app().progress.total == 1);
+    CHECK(pipeline_busy());
+
+    const int stack = add_file("cells.tif", "cells.tif", "cells.tif", 10);
+    const int g = generation();
+    const int p0 = add_page(stack, g, 0, 3, input_values(card), kThumb.data(), kThumb.size(), "note 0");
+    const int p1 = add_page(stack, g, 1, 3, input_values(card), kThumb.data(), kThumb.size(), "");
+    const int p2 = add_page(stack, g, 2, 3, input_values(card) + 1, kThumb.data(), kThumb.size(), "");
+    CHECK(p0 == stack);
+    CHECK(p1 == 2);
+    CHECK(p2 == -1);  // made for another input size: that row fails, saying so
+    CHECK(app().rows[1].name == "cells.tif [page 1/3]");
+    CHECK(app().rows[1].note == "note 0");
+    CHECK(app().rows[1].thumbnail == kThumb);
+    CHECK(app().rows[1].input_range == stratum::window_text(card.input.window));
+    CHECK(app().rows[2].name == "cells.tif [page 2/3]");
+    CHECK(app().rows[2].source == "cells.tif");
+    CHECK(app().rows[3].status == FileRow::Status::Failed);
+    CHECK(app().rows[3].error.find("another model input size") != std::string::npos);
+    CHECK(app().progress.total == 4);
+    // A page for a row that no longer waits (with the encoder), or of an older generation, is dropped.
+    batch_sent({p0});
+    CHECK(add_page(stack, g, 0, 3, input_values(card), nullptr, 0, "") == -1);
+    CHECK(add_page(row, g + 1, 0, 1, input_values(card), nullptr, 0, "") == -1);
+    // A file that gives no page, and one that stops part-way.
+    const int broken = add_file("broken.png", "broken.png", "broken.png", 10);
+    decode_failed(broken, g, "not an image");
+    CHECK(app().rows[static_cast<std::size_t>(broken)].error == "not an image");
+    add_failure(stack, g, "page 3: truncated");
+    CHECK(app().rows.back().name == "cells.tif");
+    CHECK(app().rows.back().error == "page 3: truncated");
+}
+
+TEST_CASE("a batch's outputs reach its rows, scored by the core", "[web]") {
+    const stratum::ModelCard& card = fresh_page();
+    std::vector<int> rows;
+    for (int i = 0; i < 5; ++i) rows.push_back(decoded_file("f" + std::to_string(i) + ".png"));
+    const int waiting = decoded_file("later.png");
+    const int ticket = batch_sent(rows);
+    for (int r : rows) CHECK(app().rows[static_cast<std::size_t>(r)].status == FileRow::Status::Scoring);
+    const Outputs o = outputs_for(card, kBatchSize, 1);  // a full batch: zeros after the last file
+    batch_done(ticket + 1, o.latents.data(), o.n, o.dims, o.extras.data(), o.extras.size());  // not this batch's ticket
+    CHECK(app().rows[0].status == FileRow::Status::Scoring);
+    batch_done(ticket, o.latents.data(), o.n, o.dims, o.extras.data(), o.extras.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const FileRow& r = app().rows[static_cast<std::size_t>(rows[i])];
+        REQUIRE(r.status == FileRow::Status::Scored);
+        const stratum::LatentScore expected = stratum::score_outputs(
+            o.latents.data() + i * static_cast<std::size_t>(o.dims), static_cast<std::size_t>(o.dims),
+            extras_of(card, o, static_cast<int>(i)), card, app().score_choice, app().threshold.value);
+        CHECK(r.norm == expected.norm);
+        CHECK(r.score == expected.score);
+        CHECK(r.raw == expected.raw);
+        CHECK(r.latent == std::vector<float>(o.latents.begin() + static_cast<std::ptrdiff_t>(i) * o.dims,
+                                             o.latents.begin() + static_cast<std::ptrdiff_t>(i + 1) * o.dims));
+        double pc[2];
+        stratum::project(card.projection, r.latent.data(), pc);
+        CHECK(r.pc[0] == pc[0]);
+        CHECK(r.pc[1] == pc[1]);
+    }
+    CHECK(app().rows[static_cast<std::size_t>(waiting)].status == FileRow::Status::Queued);
+    CHECK(app().progress.done == 5);
+    // The last file, alone: the wave ends and the progress starts again.
+    const int last = batch_sent({waiting});
+    batch_done(last, o.latents.data(), o.n, o.dims, o.extras.data(), o.extras.size());
+    CHECK(app().progress.total == 0);
+    CHECK_FALSE(pipeline_busy());
+}
+
+TEST_CASE("an encoder answer of the wrong shape, or an error, fails the batch's rows with the reason", "[web]") {
+    const stratum::ModelCard& card = fresh_page();
+    const int a = decoded_file("a.png"), b = decoded_file("b.png");
+    const Outputs o = outputs_for(card, kBatchSize, 2);
+    int ticket = batch_sent({a, b});
+    batch_done(ticket, o.latents.data(), 1, o.dims, o.extras.data(), o.extras.size());
+    CHECK(app().rows[0].status == FileRow::Status::Failed);
+    CHECK(app().rows[0].error.find("the encoder returned 1 x") != std::string::npos);
+    const int c = decoded_file("c.png");
+    ticket = batch_sent({c});
+    batch_failed(ticket, "table index is out of bounds");
+    CHECK(app().rows[static_cast<std::size_t>(c)].error == "encoder failed: table index is out of bounds");
+    // Non-finite outputs: refused by the core, row by row.
+    const int d = decoded_file("d.png");
+    Outputs bad = outputs_for(card, kBatchSize, 3);
+    bad.latents[0] = NAN;
+    ticket = batch_sent({d});
+    batch_done(ticket, bad.latents.data(), bad.n, bad.dims, bad.extras.data(), bad.extras.size());
+    CHECK(app().rows[static_cast<std::size_t>(d)].status == FileRow::Status::Failed);
+}
+
+TEST_CASE("cancel keeps the batch with the encoder; clear forgets it", "[web]") {
+    const stratum::ModelCard& card = fresh_page();
+    const int sent = decoded_file("sent.png");
+    const int queued = add_file("queued.png", "queued.png", "queued.png", 0);
+    const int g = generation();
+    const int ticket = batch_sent({sent});
+    cancel_pipeline();
+    CHECK(generation() == g + 1);
+    CHECK(app().rows[static_cast<std::size_t>(queued)].status == FileRow::Status::Cancelled);
+    CHECK(add_page(queued, g, 0, 1, input_values(card), nullptr, 0, "") == -1);  // decoded after the cancel
+    const Outputs o = outputs_for(card, kBatchSize, 4);
+    batch_done(ticket, o.latents.data(), o.n, o.dims, o.extras.data(), o.extras.size());
+    CHECK(app().rows[static_cast<std::size_t>(sent)].status == FileRow::Status::Scored);
+
+    const int again = decoded_file("again.png");
+    const int second = batch_sent({again});
+    clear_rows();
+    CHECK(app().rows.empty());
+    const int fresh = decoded_file("fresh.png");  // row 0 again: the old answer must not land on it
+    batch_done(second, o.latents.data(), o.n, o.dims, o.extras.data(), o.extras.size());
+    CHECK(app().rows[static_cast<std::size_t>(fresh)].status == FileRow::Status::Queued);
+    CHECK(app().rows[static_cast<std::size_t>(fresh)].id > 2);  // ids are never reused (texture cache)
+}
+
+TEST_CASE("a file already in the table is not added again; Clear forgets the files", "[web]") {
+    fresh_page();
+    CHECK(add_file("a.png", "a.png", "a.png\n100", 0) == 0);
+    CHECK(add_file("a.png", "a.png", "a.png\n100", 0) == -1);
+    CHECK(add_file("a.png", "a.png", "a.png\n101", 0) == 1);  // another file of that name
+    CHECK(add_file("a.png", "a.png", "a.png\n100", 0) == -1);
+    CHECK(app().rows.size() == 2);
+    CHECK(app().notice == "2 files were already in the table (same name and size) and not added again");
+    CHECK(app().progress.total == 2);
+    const int before = clears();
+    clear_rows();
+    CHECK(clears() == before + 1);
+    CHECK(add_file("a.png", "a.png", "a.png\n100", 0) == 0);
+}
+
+TEST_CASE("labels from a CSV, by path or by name, ambiguity reported", "[web]") {
+    fresh_page();
+    decoded_file("drop/a/x.png", "a/x.png");
+    decoded_file("drop/b/x.png", "b/x.png");
+    decoded_file("drop/b/y.png", "b/y.png");
+    CHECK(load_labels("file,label\ndrop/a/x.png,anomalous\ny.png,normal\nx.png,normal\n") == "");
+    CHECK(app().rows[0].label_text == "anomalous");
+    CHECK(app().rows[0].label == stratum::Label::Anomalous);
+    CHECK(app().rows[2].label_text == "normal");
+    CHECK(app().notice.find("ambiguous") != std::string::npos);
+    const std::string refused = load_labels("this is not,a labels\nfile\"");
+    CHECK(refused.rfind("labels CSV refused: ", 0) == 0);
+    CHECK(app().notice == refused);
+}
+
+TEST_CASE("a new model replaces the old only when its graph matches, and clears the old rows", "[web]") {
+    const stratum::ModelCard& card = fresh_page();
+    decoded_file("x.png");
+    const std::string name = card.name;
+    CHECK(load_card("broken.json", "{") != "");
+    CHECK(app().model.card.name == name);
+    REQUIRE(load_card("other", read_file(STRATUM_WEB_TEST_CARD)) == "");
+    const nlohmann::json probe = {{"sha256", "00"}, {"input_name", card.input_name}, {"output_names", {card.output_name}},
+                                  {"run_error", ""}, {"outputs", nlohmann::json::array()}};
+    const std::string why = check_graph(probe.dump());
+    CHECK(why.find("sha256") != std::string::npos);
+    CHECK(app().model.error == why);
+    CHECK(model_ready("wasm", 1, "") == "no model card is loaded");  // the refused candidate is gone
+    CHECK(app().rows.size() == 1);
+    REQUIRE(load_card("other", read_file(STRATUM_WEB_TEST_CARD)) == "");
+    CHECK(model_ready("webgpu", 1, "faster here") == "");
+    CHECK(app().rows.empty());
+    CHECK(app().notice.find("model changed") != std::string::npos);
+    CHECK(clears() == 1);
+    CHECK(app().model.backend == "webgpu");
+    CHECK(app().model.backend_note == "faster here");
+}
+
+TEST_CASE("what the workers decode for, the progress, and the downloads in the CLI's vocabulary", "[web]") {
+    app() = AppState{};
+    CHECK(input_spec_json().empty());  // no model yet: nothing is decoded
+    const stratum::ModelCard& card = fresh_page();
+    const nlohmann::json spec = nlohmann::json::parse(input_spec_json());
+    CHECK(spec.at("channels") == card.input.channels);
+    CHECK(spec.at("batch") == kBatchSize);
+    CHECK(spec.at("window").at("hi") == card.input.window.hi);
+    app().window_overridden = true;
+    app().window_override = stratum::parse_window("0:4095", stratum::SampleType::Float32, "window");
+    CHECK(nlohmann::json::parse(input_spec_json()).at("window").at("hi") == 4095.0);
+    app().window_overridden = false;
+
+    const int a = decoded_file("drop/normal/a.png", "normal/a.png");
+    const int b = add_file("b.png", "b.png", "b.png", 0);
+    decode_failed(b, generation(), "not an image");
+    const Outputs o = outputs_for(card, kBatchSize, 5);
+    batch_done(batch_sent({a}), o.latents.data(), o.n, o.dims, o.extras.data(), o.extras.size());
+    const nlohmann::json progress = nlohmann::json::parse(progress_json());
+    CHECK(progress.at("rows") == 2);
+    CHECK(progress.at("finished") == 2);
+    CHECK(progress.at("busy") == false);
+
+    const std::string csv = results_csv();
+    const std::string header = csv.substr(0, csv.find('\n'));
+    CHECK(header.rfind("file,norm,score,verdict,label,error,", 0) == 0);
+    CHECK(header.find(",pc1,pc2,input_range,note,model,score_name,threshold") != std::string::npos);
+    CHECK(csv.find("\nb.png,") != std::string::npos);
+    CHECK(csv.find("not an image") != std::string::npos);
+    const std::string tsv = latents_tsv();
+    CHECK(tsv.rfind("file\tz1\t", 0) == 0);
+    CHECK(std::count(tsv.begin(), tsv.end(), '\n') == 2);  // the header and the scored file
+    const nlohmann::json results = nlohmann::json::parse(results_json());
+    CHECK(results.at("rows").size() == 2);
+    CHECK(results.at("rows")[0].at("label") == "normal");
+    CHECK(results.at("input_range") == stratum::window_text(card.input.window));
+}

@@ -1,0 +1,182 @@
+// The page's file queue, its one owner: files are registered as rows at once (so the total is known),
+// read and decoded by the worker pool a few at a time, and their tensors kept here until they go to
+// the encoder, a full batch at a time; the C++ (src/web/pipeline.cpp, through core.js) gets each page's
+// thumbnail and note, the rows of each batch and the encoder's outputs, never a tensor. Nothing polls:
+// every step follows an event (files added, a decode done, a batch back, a model ready).
+//
+// Memory stays bounded for 10,000 files or a folder of large photos: at most MAX_AHEAD files and
+// MAX_BYTES read but not yet decoded, and at most MAX_DECODED tensors waiting for the encoder. Cancel
+// and Clear (in C++) bump the generation: what belongs to an older one is dropped here.
+const MAX_AHEAD = 32;
+const MAX_BYTES = 256e6;
+const MAX_DECODED = 128;
+
+export class FilePipeline {
+  // core: bindCore(); decode(input, spec) -> Promise<{ pages: [{ tensor, thumbnail, note }], count, error }>;
+  // encode(Float32Array, dims) -> Promise<{ latents, dims: [n, d], extras }> (extras: every extra output,
+  // output after output in card order).
+  constructor({ core, decode, encode }) {
+    Object.assign(this, { core, decode, encode });
+    this.waiting = [];   // { row, generation, read, size }: registered, not yet being read, from waitingAt on
+    this.waitingAt = 0;  // a moving head, not shift(): 10,000 files would make shift() quadratic
+    this.generation = core.generation();
+    this.files = [];     // every file in the table, to score again when the model changes
+    this.labels = [];    // the labels CSVs applied to them, in order
+    this.clears = core.clears();
+    this.active = 0;     // files being read and decoded
+    this.bytes = 0;      // their sizes
+    this.ready = [];     // { row, generation, tensor }: decoded pages waiting for the encoder
+    this.inFlight = null;  // the batch with the encoder: a Promise
+    this.paused = false;   // while the encoder's session is being replaced
+    // For bench/: batches sent and the time the encoder had one; files decoded and their time in the
+    // pool (from the read to the answer, several at once).
+    this.stats = { batches: 0, encoderMs: 0, decodes: 0, decodeMs: 0 };
+  }
+
+  // `list`: [{ path, relative, read, size }]: `read` returns the file (a Blob, read by the worker) or its
+  // bytes (an ArrayBuffer); `size` (bytes, if known) bounds what is read ahead; `relative` is the path
+  // below the dropped or picked folder (the label comes from it, as the CLI labels a folder's files).
+  add(list) {
+    this.forgetIfCleared();
+    const generation = this.core.generation();
+    for (const file of list) {
+      const { path, relative, read, size } = file;
+      // A file already in the table (same path and size) is not added again (the C++ says so).
+      const row = this.core.addFile(path, relative ?? path, `${path}\n${size || 0}`);
+      if (row < 0) continue;
+      this.files.push(file);
+      this.waiting.push({ row, generation, read, size: size || 0 });
+    }
+    this.step();
+  }
+
+  // A labels CSV (file,label) for the files in the table: applied now, and again after a model change.
+  addLabels(csv) {
+    this.forgetIfCleared();
+    if (!this.core.loadLabels(csv)) this.labels.push(csv);
+  }
+
+  // After a model change (which clears the rows): every file again, with its labels, for the new model.
+  scoreAgain(files, labels) {
+    this.add(files);
+    for (const csv of labels) this.addLabels(csv);
+  }
+
+  // The files and labels in the table now, and forgets them (the model change clears the rows).
+  takeFiles() {
+    this.forgetIfCleared();
+    const taken = [this.files, this.labels];
+    this.files = [];
+    this.labels = [];
+    return taken;
+  }
+
+  forgetIfCleared() {
+    const clears = this.core.clears();
+    if (clears === this.clears) return;
+    this.clears = clears;
+    this.files = [];
+    this.labels = [];
+  }
+
+  // Resolves once no batch is with the encoder, and holds the next one back until resume().
+  async pause() {
+    this.paused = true;
+    while (this.inFlight) await this.inFlight.catch(() => {});
+  }
+
+  resume() {
+    this.paused = false;
+    this.step();
+  }
+
+  get waitingCount() { return this.waiting.length - this.waitingAt; }
+
+  get busy() { return this.waitingCount > 0 || this.active > 0 || this.ready.length > 0 || !!this.inFlight; }
+
+  step() {
+    const generation = this.core.generation();
+    if (generation !== this.generation) {  // Cancel or Clear: what was queued before is dropped
+      this.generation = generation;
+      this.waiting = this.waiting.slice(this.waitingAt).filter((w) => w.generation === generation);
+      this.waitingAt = 0;
+      this.ready = this.ready.filter((r) => r.generation === generation);
+    }
+    const spec = this.core.inputSpec();  // null until a model is ready
+    if (!spec) return;
+    while (this.waitingCount && this.active < MAX_AHEAD && this.ready.length < MAX_DECODED &&
+           (this.active === 0 || this.bytes + this.waiting[this.waitingAt].size <= MAX_BYTES)) {
+      const item = this.waiting[this.waitingAt++];
+      this.active++;
+      this.bytes += item.size;
+      this.decodeOne(item, spec);
+    }
+    if (this.waitingAt > 1024 && this.waitingAt * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.waitingAt);
+      this.waitingAt = 0;
+    }
+    // A partial batch goes only when nothing else is on its way, so batches stay full while files flow.
+    const nothingComing = this.waitingCount === 0 && this.active === 0;
+    if (!this.inFlight && !this.paused && this.ready.length && (this.ready.length >= spec.batch || nothingComing))
+      this.sendBatch(spec);
+  }
+
+  async decodeOne(item, spec) {
+    const started = performance.now();
+    let result;
+    try {
+      result = await this.decode(await item.read(), spec);
+    } catch (error) {
+      result = { error: `could not read the file: ${error.message || error}` };
+    }
+    this.active--;
+    this.bytes -= item.size;
+    this.stats.decodes++;
+    this.stats.decodeMs += performance.now() - started;
+    if (item.generation === this.core.generation()) this.deliver(item, result);
+    this.step();
+  }
+
+  // A file's pages: the first fills the row registered for the file, the others get rows of their own
+  // ("cells.tif [page 2/12]", made in C++); a failure after some pages adds a row that says so.
+  deliver(item, result) {
+    const pages = result.pages || [];
+    if (!pages.length) {
+      this.core.decodeFailed(item.row, item.generation, result.error || 'no image in the file');
+      return;
+    }
+    pages.forEach((page, k) => {
+      const row = this.core.addPage(item.row, item.generation, k, result.count, page.tensor.length, page.thumbnail, page.note);
+      if (row >= 0) this.ready.push({ row, generation: item.generation, tensor: page.tensor });
+    });
+    if (result.error) this.core.addFailure(item.row, item.generation, result.error);
+  }
+
+  sendBatch(spec) {
+    const size = spec.channels * spec.height * spec.width;
+    const taken = [];
+    for (const t of this.ready.splice(0, spec.batch)) {
+      if (t.tensor.length === size) taken.push(t);
+      else this.core.decodeFailed(t.row, t.generation, 'decoded for another model input size; drop the file again');
+    }
+    if (!taken.length) {
+      this.step();
+      return;
+    }
+    // Always a full batch (zeros after the last file): the encoder's kernels, and so each file's score,
+    // never depend on how many files shared it.
+    const input = new Float32Array(spec.batch * size);
+    taken.forEach((t, i) => input.set(t.tensor, i * size));
+    const ticket = this.core.batchSent(taken.map((t) => t.row));
+    const started = performance.now();
+    this.inFlight = this.encode(input, [spec.batch, spec.channels, spec.height, spec.width]).then(
+      (out) => this.core.batchDone(ticket, out.latents, out.dims[0], out.dims[1], out.extras),
+      (error) => this.core.batchFailed(ticket, String((error && error.message) || error)));
+    this.inFlight.finally(() => {
+      this.stats.batches++;
+      this.stats.encoderMs += performance.now() - started;
+      this.inFlight = null;
+      this.step();
+    });
+  }
+}
