@@ -18,6 +18,7 @@
 #include "command.h"
 #include "dataset.h"
 #include "error.h"
+#include "explain.h"
 #include "image.h"
 #include "intensity.h"
 #include "native_encoder.h"
@@ -199,14 +200,14 @@ int run_score(const ScoreOptions& o) {
         } else if (!r.note.empty()) {
             std::cerr << "stratum score: note: " << r.file << ": " << r.note << "\n";
         }
-    char summary_text[400];
+    char summary_text[600];
     std::snprintf(summary_text, sizeof summary_text,
-                  "%zu scored, %zu flagged (threshold %.3f, %s %.3g), %zu could not be read, %zu no image; "
+                  "%zu scored, %zu flagged (threshold %.3f: %s), %zu could not be read, %zu no image; "
                   "intensity window %s",
                   rows.size() - failed - not_images,
                   static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(),
                                                          [](const Row& r) { return r.error.empty() && r.score.flagged; })),
-                  spec.threshold.value, spec.threshold.method.c_str(), spec.threshold.parameter, failed, not_images,
+                  spec.threshold.value, threshold_meaning(spec.threshold).c_str(), failed, not_images,
                   window.c_str());
     const std::string summary = summary_text;
     const std::vector<ResultRow> results(rows.begin(), rows.end());
@@ -216,7 +217,8 @@ int run_score(const ScoreOptions& o) {
         const std::string text = results_csv(results, context);
         if (o.csv == "-") std::cout << text << std::flush;
         else train::write_file_atomic(o.csv, text);
-        std::cerr << "stratum score: score = the " << spec.name << " score, calibrated (" << spec.description << ")\n";
+        std::cerr << "stratum score: score = the " << spec.name << " score, calibrated (" << spec.description << "); "
+                  << calibrated_score_meaning() << "\n";
         std::cerr << "stratum score: " << summary << "\n";
     } else {
         std::printf("score = the %s score, calibrated against the training set (%s)\n", spec.name.c_str(),

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "csv.h"
+#include "explain.h"
 #include "results.h"
 
 using namespace stratum;
@@ -129,4 +130,31 @@ TEST_CASE("a labels CSV labels the one file each line names, and says which line
     CHECK(a.unmatched == std::vector<std::string>{"missing.png"});
     CHECK(label_summary(a, 5) ==
           "labels: 5 lines, 3 files labelled; ambiguous, give their folder: x.png (2 files); no such file: missing.png");
+}
+
+TEST_CASE("plain words for calibrated scores, thresholds and models", "[results]") {
+    using stratum::ThresholdChoice;
+    CHECK(stratum::threshold_meaning({"training_quantile", 0.95, 3.5}) == "5 % of the training images score above it");
+    CHECK(stratum::threshold_meaning({"training_quantile", 0.999, 3.5}) == "0.1 % of the training images score above it");
+    CHECK(stratum::threshold_meaning({"median_plus_k_mad", 3, 2.0}) ==
+          "the training images' median plus 3 x their median absolute deviation");
+    CHECK(stratum::threshold_meaning({"top_percent", 2.5, 1.0}) == "the top 2.5 % of the images scored here lie above it");
+    CHECK(stratum::threshold_meaning({"manual", 0, 1.0}) == "set by hand");
+    CHECK(stratum::calibrated_score_meaning().find("1.4826") != std::string::npos);
+    stratum::ModelCard card;
+    card.input.width = card.input.height = 32;
+    card.input.channels = 3;
+    card.default_score = "colour";
+    card.training.dataset = "PBC";
+    card.training.normal_classes = {"neutrophil"};
+    card.training.anomaly_classes = {"basophil", "eosinophil", "monocyte"};
+    card.training.contamination = 0.1;
+    CHECK(stratum::model_summary(card) ==
+          "Flags images unlike the ones it learnt from: neutrophil from PBC, with 10 % other images mixed in (basophil, "
+          "eosinophil and monocyte). It reads 32x32 colour images (others are resized, centre-cropped to that shape) and "
+          "decides by its colour score.");
+    card.training = {};
+    card.input.channels = 1;
+    card.default_score = "norm";
+    CHECK(stratum::model_summary(card).rfind("Flags images unlike the ones it learnt from. It reads 32x32 grey", 0) == 0);
 }
