@@ -28,7 +28,7 @@ SRC
 fi
 
 packages=(build-essential cmake pkg-config dpkg-dev ca-certificates
-  emscripten chromium chromium-driver fonts-dejavu-core libssl-dev
+  emscripten chromium chromium-driver fonts-dejavu-core fonts-wqy-microhei fonts-symbola libssl-dev
   catch2 libstb-dev nlohmann-json3-dev libeigen3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev zlib1g-dev dataset-fashion-mnist gnuplot-nox
   libjpeg-dev libpng-dev libtiff-dev  # the decoders (libjpeg-turbo, libpng, libtiff); fixtures write with them too

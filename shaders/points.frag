@@ -1,9 +1,11 @@
 #version 300 es
-// Round, softly edged points; training samples grey and translucent, scored images on a
-// blue-to-yellow ramp by score, flagged images ringed in red, selected ones white.
+// Softly edged points: round, square (labelled normal) or diamond (labelled anomalous); training
+// samples grey and translucent, scored images on a blue-to-yellow ramp by score, flagged images
+// ringed in red, selected ones white.
 precision mediump float;
 in float v_value;
 in float v_kind;
+in float v_shape;
 out vec4 out_color;
 vec3 ramp(float t) {
     t = clamp(t, 0.0, 1.0);
@@ -12,8 +14,10 @@ vec3 ramp(float t) {
 }
 void main() {
     vec2 p = gl_PointCoord * 2.0 - 1.0;
-    float r = dot(p, p);
-    if (r > 1.0) discard;
+    // A distance that is 1 on the marker's outline: circle, square or diamond.
+    float d = v_shape > 1.5 ? abs(p.x) + abs(p.y) : (v_shape > 0.5 ? max(abs(p.x), abs(p.y)) : length(p));
+    if (d > 1.0) discard;
+    float r = d * d;
     float edge = 1.0 - smoothstep(0.75, 1.0, r);
     vec3 color = ramp(v_value);
     float alpha = 0.9;

@@ -335,6 +335,12 @@ async function benchEncoder(batch, seconds) {
 
 // Called from C++ (src/web/browser.cpp).
 globalThis.stratumBridge = {
+  // The fallback fonts (src/web/fonts.h), fetched from this site once a file name needs them.
+  loadFonts() {
+    ['fonts/wqy-microhei.ttc', 'fonts/Symbola.ttf'].forEach((url, index) => fetchOk(url)
+      .then((r) => r.arrayBuffer()).then((bytes) => core.addFallbackFont(index, new Uint8Array(bytes)))
+      .catch((error) => console.warn(`stratum: ${url}: ${error.message || error}`)));
+  },
   pickFiles() { pickers.files.click(); },
   pickFolder() { pickers.folder.click(); },
   pickModel() { pickers.model.click(); },
@@ -391,10 +397,12 @@ try {
     results: core.results,
     csv: core.csv,
     latents: core.latents,
+    report: core.report,
     ui: core.ui,
     progress: core.progress,
     frameStats: core.frameStats,
     resetFrameStats: core.resetFrameStats,
+    missingGlyphs: core.missingGlyphs,
     memory: () => ({ wasm_bytes: core.memoryBytes(), js_heap_bytes: performance.memory ? performance.memory.usedJSHeapSize : 0 }),
     decoders: () => ({ workers: decodePool.size, recycled: decodePool.recycled, respawns: decodePool.respawns }),
     pipeline: () => ({ ...pipeline.stats }),

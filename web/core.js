@@ -56,12 +56,16 @@ export function bindCore(m) {
     modelFailed: (message) => call((p) => m._stratum_model_failed(p), message),
     backendChanged: (backend, threads, note) => call((b, n) => m._stratum_backend_changed(b, threads, n), backend, note),
     setWebGpuAvailable: (available) => m._stratum_set_webgpu_available(available ? 1 : 0),
+    // Fonts.
+    addFallbackFont: (index, bytes) => call((p) => m._stratum_add_fallback_font(index, p, bytes.length), bytes),
     // Test and benchmark probes.
     progress: () => JSON.parse(text(m._stratum_progress_json())),
     results: () => JSON.parse(text(m._stratum_results_json())),
     csv: () => text(m._stratum_results_csv()),
     latents: () => text(m._stratum_latents_tsv()),
+    report: () => text(m._stratum_report_html()),
     ui: () => JSON.parse(text(m._stratum_ui_marks_json())),
+    missingGlyphs: () => m._stratum_missing_glyphs(),
     resetFrameStats: () => m._stratum_frame_stats_reset(),
     frameStats: () => JSON.parse(text(m._stratum_frame_stats_json())),
     memoryBytes: () => m.HEAPU8.length,

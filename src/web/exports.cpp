@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "export.h"
+#include "fonts.h"
 #include "model.h"
 #include "pipeline.h"
 #include "redraw.h"
+#include "report.h"
 #include "ui_marks.h"
 
 namespace {
@@ -96,10 +98,18 @@ EMSCRIPTEN_KEEPALIVE const char* stratum_latents_tsv() {
     static std::string text;
     return keep(text, web::latents_tsv());
 }
+EMSCRIPTEN_KEEPALIVE const char* stratum_report_html() {
+    static std::string text;
+    return keep(text, web::report_html());
+}
 EMSCRIPTEN_KEEPALIVE const char* stratum_ui_marks_json() {
     static std::string text;
     return keep(text, web::ui_marks_json(css_per_canvas_pixel()));
 }
+EMSCRIPTEN_KEEPALIVE void stratum_add_fallback_font(int index, const std::uint8_t* data, int size) {
+    web::add_fallback_font(index, data, static_cast<std::size_t>(size));
+}
+EMSCRIPTEN_KEEPALIVE int stratum_missing_glyphs() { return static_cast<int>(web::missing_glyphs()); }
 EMSCRIPTEN_KEEPALIVE void stratum_frame_stats_reset() { web::reset_frame_stats(); }
 EMSCRIPTEN_KEEPALIVE const char* stratum_frame_stats_json() {
     static std::string text;

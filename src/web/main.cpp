@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "panels.h"
+#include "fonts.h"
 #include "texture_cache.h"
 #include "redraw.h"
 #include "state.h"
@@ -50,6 +51,7 @@ void fit_canvas_to_window() {
 void frame() {
     fit_canvas_to_window();
     web::prune_textures();
+    web::update_fonts();  // before NewFrame: it may rebuild the font atlas
     const double start = emscripten_get_now();
     if (!web::should_draw(start)) return;  // the canvas keeps the last frame
     ImGui_ImplOpenGL3_NewFrame();
@@ -79,13 +81,11 @@ void setup_style() {
     style.ScaleAllSizes(scale);
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // nothing is stored in the browser
-    // DejaVu Sans is embedded at build time (Debian's fonts-dejavu-core); ImGui's own font otherwise.
-    if (FILE* f = std::fopen("/fonts/DejaVuSans.ttf", "rb")) {
-        std::fclose(f);
-        io.Fonts->AddFontFromFileTTF("/fonts/DejaVuSans.ttf", 15.0f * scale);
-    } else {
-        io.FontGlobalScale = scale;
-    }
+    // DejaVu Sans is embedded at build time (Debian's fonts-dejavu-core), with fallback fonts merged in
+    // when file names need them (fonts.h); ImGui's own font, scaled, when DejaVu is missing.
+    if (FILE* f = std::fopen("/fonts/DejaVuSans.ttf", "rb")) std::fclose(f);
+    else io.FontGlobalScale = scale;
+    web::setup_fonts(15.0f * scale);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "plot_axes.h"
 #include "panels_internal.h"
 #include "texture_cache.h"
 #include "point_renderer.h"
@@ -31,6 +32,32 @@ struct Bounds {
     }
 };
 
+// One line under the latent plot: what colours and shapes mean, then how to move around.
+void draw_plot_legend() {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float r = px(4.5f);
+    auto item = [&](int shape, ImU32 fill, ImU32 ring, const char* text) {
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        const ImVec2 c(at.x + r + 1, at.y + ImGui::GetTextLineHeight() / 2);
+        if (shape == 0) dl->AddCircleFilled(c, r, fill);
+        else if (shape == 1) dl->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), fill);
+        else dl->AddQuadFilled(ImVec2(c.x, c.y - r), ImVec2(c.x + r, c.y), ImVec2(c.x, c.y + r), ImVec2(c.x - r, c.y), fill);
+        if (ring) dl->AddCircle(c, r, ring, 12, 2.0f);
+        ImGui::Dummy(ImVec2(2 * r + 4, ImGui::GetTextLineHeight()));
+        ImGui::SameLine(0, 0);
+        ImGui::TextColored(kMuted, "%s", text);
+        ImGui::SameLine(0, px(12));
+    };
+    item(0, IM_COL32(140, 140, 150, 150), 0, "training");
+    item(0, IM_COL32(51, 89, 204, 255), 0, "low score");
+    item(0, IM_COL32(250, 217, 77, 255), 0, "high");
+    item(0, IM_COL32(64, 191, 166, 255), IM_COL32(242, 77, 64, 255), "flagged");
+    item(1, IM_COL32(200, 200, 210, 255), 0, "labelled normal");
+    item(2, IM_COL32(200, 200, 210, 255), 0, "labelled anomalous");
+    ImGui::NewLine();
+    ImGui::TextColored(kMuted, "wheel: zoom   right-drag: pan   click or drag a box: select");
+}
+
 }  // namespace
 
 void draw_histogram(ImVec2 size) {
@@ -45,41 +72,72 @@ void draw_histogram(ImVec2 size) {
         dl->AddText(ImVec2(p0.x + 10, p0.y + 10), IM_COL32(150, 150, 160, 255), "score histogram (no scores yet)");
         return;
     }
-    double lo = std::min(*std::min_element(values.begin(), values.end()), s.threshold.value);
-    double hi = std::max(*std::max_element(values.begin(), values.end()), s.threshold.value);
-    const double pad = std::max(0.05 * (hi - lo), 0.1);
-    lo -= pad, hi += pad;
+    // Scores far out go to overflow marks at the edges instead of squashing the bars (plot_axes.h).
+    const HistogramAxis axis = histogram_axis(values, s.threshold.value);
+    const double lo = axis.lo, hi = axis.hi;
     const stratum::Histogram h = stratum::histogram(values, lo, hi, 40);
     const std::size_t peak = std::max<std::size_t>(1, *std::max_element(h.counts.begin(), h.counts.end()));
-    const float plot_h = size.y - px(22), bw = size.x / static_cast<float>(h.counts.size());
-    auto x_of = [&](double v) { return p0.x + static_cast<float>((v - lo) / (hi - lo)) * size.x; };
+    const float line_h = ImGui::GetTextLineHeight();
+    const float top = p0.y + line_h + px(6);                // room for the threshold's value above the bars
+    const float axis_y = p1.y - 2 * line_h - px(10);         // tick labels, then the summary line, below
+    const float left = p0.x + px(6), right = p1.x - px(6);
+    const float plot_h = axis_y - top, bw = (right - left) / static_cast<float>(h.counts.size());
+    auto x_of = [&](double v) { return left + static_cast<float>((v - lo) / (hi - lo)) * (right - left); };
     for (std::size_t i = 0; i < h.counts.size(); ++i) {
-        const float x = p0.x + bw * static_cast<float>(i);
+        const float x = left + bw * static_cast<float>(i);
         const float bar = plot_h * static_cast<float>(h.counts[i]) / static_cast<float>(peak);
         const bool above = lo + (static_cast<double>(i) + 0.5) * h.bin_width() >= s.threshold.value;
-        dl->AddRectFilled(ImVec2(x + 1, p0.y + 4 + plot_h - bar), ImVec2(x + bw - 1, p0.y + 4 + plot_h),
+        dl->AddRectFilled(ImVec2(x + 1, axis_y - bar), ImVec2(x + bw - 1, axis_y),
                           above ? IM_COL32(230, 110, 90, 220) : IM_COL32(100, 160, 220, 220));
     }
-    // The threshold: drag it with the mouse anywhere on the plot.
+    const ImU32 muted = IM_COL32(150, 150, 160, 255);
+    dl->AddLine(ImVec2(left, axis_y), ImVec2(right, axis_y), muted);
+    // Overflow marks: how many scores lie beyond each edge.
+    char label[96];
+    float reserved_left = left, reserved_right = right;
+    if (axis.below) {
+        std::snprintf(label, sizeof label, "< %zu", axis.below);
+        dl->AddText(ImVec2(left, top), IM_COL32(100, 160, 220, 255), label);
+    }
+    if (axis.above) {
+        std::snprintf(label, sizeof label, "%zu more >", axis.above);
+        dl->AddText(ImVec2(right - ImGui::CalcTextSize(label).x, top), IM_COL32(230, 110, 90, 255), label);
+    }
+    // Ticks, labels centred under them; a label that would touch its neighbour or leave the plot is skipped.
+    float last_label_end = -1e9f;
+    for (double t : axis.ticks) {
+        const float x = x_of(t);
+        dl->AddLine(ImVec2(x, axis_y), ImVec2(x, axis_y + px(4)), muted);
+        std::snprintf(label, sizeof label, "%.*f", axis.decimals, t);
+        const float w = ImGui::CalcTextSize(label).x;
+        const float at = std::clamp(x - w / 2, reserved_left, reserved_right - w);
+        if (at < last_label_end + px(8)) continue;
+        dl->AddText(ImVec2(at, axis_y + px(5)), muted, label);
+        last_label_end = at + w;
+    }
+    // The threshold: drag it with the mouse anywhere on the plot; its value at the top, beside the line.
     if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
-        const double v = lo + (ImGui::GetIO().MousePos.x - p0.x) / size.x * (hi - lo);
+        const double v = lo + (ImGui::GetIO().MousePos.x - left) / (right - left) * (hi - lo);
         s.threshold.preset = ThresholdPreset::Manual;
         s.threshold.value = v;
         s.view.order_dirty = true;
     }
     const float tx = x_of(s.threshold.value);
-    dl->AddLine(ImVec2(tx, p0.y), ImVec2(tx, p0.y + plot_h + 4), IM_COL32(255, 230, 120, 255), 2.0f);
+    dl->AddLine(ImVec2(tx, top - px(2)), ImVec2(tx, axis_y), IM_COL32(255, 230, 120, 255), 2.0f);
+    std::snprintf(label, sizeof label, "%.2f", s.threshold.value);
+    const float tw = ImGui::CalcTextSize(label).x;
+    dl->AddText(ImVec2(tx + px(4) + tw < right ? tx + px(4) : tx - px(4) - tw, p0.y + px(3)), IM_COL32(255, 230, 120, 255), label);
     std::size_t flagged = 0;
     for (double v : values) flagged += v >= s.threshold.value;
-    char label[96];
     std::snprintf(label, sizeof label, "threshold %.3f: %zu of %zu flagged", s.threshold.value, flagged, values.size());
-    dl->AddText(ImVec2(p0.x + px(6), p1.y - px(18)), IM_COL32(230, 230, 235, 255), label);
-    std::snprintf(label, sizeof label, "%.2f", lo);
-    dl->AddText(ImVec2(p0.x + 6, p0.y + 4), IM_COL32(140, 140, 150, 255), label);
-    std::snprintf(label, sizeof label, "%.2f", hi);
-    dl->AddText(ImVec2(p1.x - ImGui::CalcTextSize(label).x - 6, p0.y + 4), IM_COL32(140, 140, 150, 255), label);
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("calibrated %s score; drag to move the threshold", chosen_score().name.c_str());
+    dl->AddText(ImVec2(left, p1.y - line_h - px(3)), IM_COL32(230, 230, 235, 255), label);
+    if (ImGui::IsItemHovered()) {
+        const double v = lo + (ImGui::GetIO().MousePos.x - left) / (right - left) * (hi - lo);
+        const double w = h.bin_width();
+        const long bin = std::clamp(static_cast<long>(std::floor((v - lo) / w)), 0L, static_cast<long>(h.counts.size()) - 1);
+        ImGui::SetTooltip("calibrated %s score %.2f to %.2f: %zu images\ndrag to move the threshold", chosen_score().name.c_str(),
+                          lo + w * static_cast<double>(bin), lo + w * static_cast<double>(bin + 1), h.counts[static_cast<std::size_t>(bin)]);
+    }
 }
 
 void draw_latent_plot(ImVec2 size) {
@@ -93,6 +151,10 @@ void draw_latent_plot(ImVec2 size) {
     ImGui::RadioButton("PCA", &v.plot, 0);
     ImGui::SameLine();
     ImGui::RadioButton("strata (radius = ||z||)", &v.plot, 1);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Each image at its distance ||z|| from the centre, minus the smallest norm shown, so the\n"
+                          "spread of norms fills the plot; the angle comes from the PCA view. Rings: the share of\n"
+                          "training images inside them.");
     mark_item("strata");
     ImGui::SameLine();
     if (ImGui::SmallButton("reset view")) {
@@ -100,17 +162,20 @@ void draw_latent_plot(ImVec2 size) {
         v.pan[0] = v.pan[1] = 0;
     }
     size.y -= ImGui::GetFrameHeightWithSpacing();
-    if (!g_renderer_error.empty() || !card.has_projection) {
-        ImGui::TextColored(kMuted, "%s", !g_renderer_error.empty() ? g_renderer_error.c_str() : "this model card has no projection");
+    if (!g_renderer_error.empty() || !s.model.card_loaded || !card.has_projection) {
+        ImGui::TextColored(kMuted, "%s", !g_renderer_error.empty() ? g_renderer_error.c_str()
+                                         : !s.model.card_loaded   ? "waiting for the model..."
+                                                                  : "this model card has no projection");
         return;
     }
-    // Positions: PCA coordinates, or (norm cos a, norm sin a) with a the PCA angle.
+    // Positions: PCA coordinates, or (r cos a, r sin a) with r = ||z|| - inner and a the PCA angle.
+    const StrataAxis strata = strata_axis(shown_norms(), card.calibration);
     auto position = [&](double pc0, double pc1, double norm, float out[2]) {
         if (v.plot == 0) {
             out[0] = static_cast<float>(pc0), out[1] = static_cast<float>(pc1);
         } else {
-            const double a = std::atan2(pc1, pc0);
-            out[0] = static_cast<float>(norm * std::cos(a)), out[1] = static_cast<float>(norm * std::sin(a));
+            const double a = std::atan2(pc1, pc0), radius = std::max(0.0, norm - strata.inner);
+            out[0] = static_cast<float>(radius * std::cos(a)), out[1] = static_cast<float>(radius * std::sin(a));
         }
     };
     std::vector<PlotPoint> points;
@@ -128,7 +193,9 @@ void draw_latent_plot(ImVec2 size) {
         if (r.status != FileRow::Status::Scored) continue;
         float xy[2];
         position(r.pc[0], r.pc[1], r.norm, xy);
-        const float kind = r.selected ? 3.0f : (is_flagged(r) ? 2.0f : 1.0f);
+        // The marker's shape tells a known label (shaders/points.frag): + 4 labelled normal, + 8 labelled anomalous.
+        const float shape = r.label == Label::Normal ? 4.0f : r.label == Label::Anomalous ? 8.0f : 0.0f;
+        const float kind = (r.selected ? 3.0f : (is_flagged(r) ? 2.0f : 1.0f)) + shape;
         points.push_back({xy[0], xy[1], ramp_value(r.score, s.threshold.value), kind});
         point_row.push_back(static_cast<int>(i));
         b.add(xy[0], xy[1]);
@@ -147,6 +214,8 @@ void draw_latent_plot(ImVec2 size) {
     // The UI is laid out in canvas (device) pixels, so the plot texture matches the screen one to one.
     const unsigned texture = g_renderer.render(static_cast<int>(size.x), static_cast<int>(size.y), points, t, px(7.0f));
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    v.plot_rect[0] = p0.x, v.plot_rect[1] = p0.y, v.plot_rect[2] = p0.x + size.x, v.plot_rect[3] = p0.y + size.y;
+    v.plot_scale[0] = t.scale[0], v.plot_scale[1] = t.scale[1], v.plot_offset[0] = t.offset[0], v.plot_offset[1] = t.offset[1];
     ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture)), size, ImVec2(0, 1), ImVec2(1, 0));
     auto to_screen = [&](float x, float y) {
         return ImVec2(p0.x + (x * t.scale[0] + t.offset[0] + 1) / 2 * size.x, p0.y + (1 - (y * t.scale[1] + t.offset[1])) / 2 * size.y);
@@ -154,14 +223,29 @@ void draw_latent_plot(ImVec2 size) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->PushClipRect(p0, ImVec2(p0.x + size.x, p0.y + size.y), true);
     if (v.plot == 1) {
-        // Threshold circles (two for a two-sided score) when the norm drives the verdict, and the
-        // training median's circle.
+        // Rings at the training images' quantiles, labelled; the threshold's ring (two for a two-sided
+        // score) when the norm drives the verdict.
         const ImVec2 origin = to_screen(0, 0);
         const float unit = size.x / 2 * t.scale[0];
+        for (const StrataRing& ring : strata.rings) {
+            const float radius = static_cast<float>(ring.norm - strata.inner) * unit;
+            if (radius <= 0) continue;
+            dl->AddCircle(origin, radius, IM_COL32(150, 150, 160, 110), 96, 1.0f);
+            char text[64];
+            std::snprintf(text, sizeof text, "%s (%.3g)", ring.label.c_str(), ring.norm);
+            dl->AddText(ImVec2(origin.x + px(3), origin.y - radius - ImGui::GetTextLineHeight()), IM_COL32(170, 170, 180, 220), text);
+        }
         if (s.score_choice == 0)
             for (double norm : stratum::norms_at_score(s.threshold.value, card.calibration, card.direction))
-                if (norm > 0) dl->AddCircle(origin, static_cast<float>(norm) * unit, IM_COL32(255, 230, 120, 230), 96, 2.0f);
-        dl->AddCircle(origin, static_cast<float>(card.calibration.median) * unit, IM_COL32(150, 150, 160, 120), 96, 1.0f);
+                if (norm > strata.inner)
+                    dl->AddCircle(origin, static_cast<float>(norm - strata.inner) * unit, IM_COL32(255, 230, 120, 230), 96, 2.0f);
+        char centre[64];
+        std::snprintf(centre, sizeof centre, "centre: ||z|| = %.3g", strata.inner);
+        dl->AddText(ImVec2(p0.x + px(4), p0.y + px(2)), IM_COL32(170, 170, 180, 220), centre);
+        if (s.score_choice != 0) {
+            const std::string note = "no threshold ring: the " + chosen_score().name + " score decides, not ||z||";
+            dl->AddText(ImVec2(p0.x + px(4), p0.y + px(2) + ImGui::GetTextLineHeight()), IM_COL32(170, 170, 180, 220), note.c_str());
+        }
     }
     dl->PopClipRect();
     const bool hovered = ImGui::IsItemHovered();
@@ -203,6 +287,8 @@ void draw_latent_plot(ImVec2 size) {
         }
     }
     // Nearest scored point under the mouse: tooltip with thumbnail; click selects its row.
+    v.hovered.clear();
+    v.hovered_thumbnail = false;
     if (hovered && !v.box_selecting) {
         int best = -1;
         float best_d = px(8) * px(8);  // squared pixels
@@ -215,14 +301,17 @@ void draw_latent_plot(ImVec2 size) {
         if (best >= 0) {
             FileRow& r = s.rows[static_cast<std::size_t>(best)];
             ImGui::BeginTooltip();
-            if (const unsigned t = thumbnail_texture(r))
+            v.hovered = r.name;
+            if (const unsigned t = thumbnail_texture(r)) {  // made now if the table has not drawn this row yet
                 ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(t)), ImVec2(px(64), px(64)));
+                v.hovered_thumbnail = true;
+            }
             ImGui::Text("%s\n||z|| %.5f   score %+.3f", r.name.c_str(), r.norm, r.score);
             ImGui::EndTooltip();
             if (ImGui::IsMouseReleased(ImGuiMouseButton_Left)) select_row(best, true);
         }
     }
-    ImGui::TextColored(kMuted, "grey: training sample   wheel: zoom   right-drag: pan   click or drag a box: select");
+    draw_plot_legend();
 }
 
 }  // namespace web

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "error.h"
+#include "explain.h"
 #include "panels_internal.h"
 #include "roc.h"
 #include "score.h"
@@ -59,15 +60,19 @@ void draw_model_panel() {
     const stratum::ModelCard& c = m.card;
     ImGui::TextWrapped("%s", c.name.c_str());
     ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
-    ImGui::TextWrapped("%s", c.description.c_str());
+    ImGui::TextWrapped("%s", stratum::model_summary(c).c_str());
     ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.description.c_str());  // the trainer's own words
     ImGui::Text("input   %d x %d x %d, %s", c.input.width, c.input.height, c.input.channels,
                 stratum::fit_name(c.input.fit).c_str());
     draw_window_control();
     ImGui::Text("latent  %d values", c.latent_size);
-    ImGui::Text("calibration: %zu training images", c.calibration.count);
-    for (const stratum::ScoreSpec& spec : stratum::card_scores(c))
-        ImGui::Text("  %s: median %.4g, MAD %.3g", spec.name.c_str(), spec.calibration.median, spec.calibration.mad);
+    // Folded by default, so that the column fits a 900-pixel-high window with the ROC shown.
+    if (ImGui::TreeNode("calibration", "calibration: %zu training images", c.calibration.count)) {
+        for (const stratum::ScoreSpec& spec : stratum::card_scores(c))
+            ImGui::Text("%s: median %.4g, MAD %.3g", spec.name.c_str(), spec.calibration.median, spec.calibration.mad);
+        ImGui::TreePop();
+    }
     if (ImGui::TreeNode("Training")) {
         ImGui::TextWrapped("data: %s", c.training.dataset.c_str());
         std::string normal;
@@ -150,7 +155,10 @@ void draw_threshold_panel() {
             ++scored;
             flagged += is_flagged(r);
         }
-    ImGui::Text("threshold %.3f (score units)", t.value);
+    // What the line means, in words (the same the CLI prints), and what the units are.
+    ImGui::TextWrapped("threshold %.3f: %s", t.value, stratum::threshold_meaning(threshold_choice()).c_str());
+    mark_item("threshold_text");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("in calibrated-score units: %s", stratum::calibrated_score_meaning().c_str());
     ImGui::TextColored(flagged ? kFlagged : kMuted, "%zu of %zu flagged", flagged, scored);
 }
 
@@ -178,7 +186,10 @@ void draw_metrics_panel() {
     auto show = [](double v) { return std::isnan(v) ? std::string("n/a") : std::to_string(v).substr(0, 5); };
     ImGui::Text("precision %s  recall %s  F1 %s", show(c.precision()).c_str(), show(c.recall()).c_str(), show(c.f1()).c_str());
     const std::vector<stratum::RocPoint> curve = stratum::roc_curve(scores, labels);
-    const float side = std::min(ImGui::GetContentRegionAvail().x, px(200.0f));
+    // As large as the column allows, up to 200 px, leaving a line for the axis caption: the curve
+    // is never cut at the bottom of the window.
+    const float room = ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() - px(4);
+    const float side = std::max(px(80.0f), std::min({ImGui::GetContentRegionAvail().x, px(200.0f), room}));
     const ImVec2 p0 = ImGui::GetCursorScreenPos(), p1(p0.x + side, p0.y + side);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(p0, p1, IM_COL32(25, 25, 32, 255));
@@ -191,8 +202,12 @@ void draw_metrics_panel() {
     const double tpr = c.tp + c.fn ? static_cast<double>(c.tp) / (c.tp + c.fn) : 0;
     dl->AddCircleFilled(ImVec2(p0.x + static_cast<float>(fpr) * side, p1.y - static_cast<float>(tpr) * side), 4,
                         IM_COL32(240, 110, 90, 255));
+    dl->AddText(ImVec2(p0.x + px(4), p0.y + px(2)), IM_COL32(150, 150, 160, 255), "true positive rate");
     ImGui::Dummy(ImVec2(side, side));
+    mark_item("roc");
     ImGui::TextColored(kMuted, "false positive rate ->");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("ROC: each point is a threshold; the red dot is the one in use");
 }
 
 }  // namespace web

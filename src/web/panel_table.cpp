@@ -83,7 +83,9 @@ void draw_results_table() {
     // The calibrated value of the chosen score, headed by its name (the ID stays "score" across switches).
     const std::string chosen = chosen_score().name;
     const std::string score_header = (chosen == "norm" ? std::string("score") : chosen + " score") + "###score";
-    ImGui::TableSetupColumn(score_header.c_str(), ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending, px(110), kScore);
+    // Wide enough for its header ("reconstruction score") and the sort arrow, not cut to "reconstructio...".
+    const float score_width = std::max(px(110), ImGui::CalcTextSize((score_header.substr(0, score_header.find("###"))).c_str()).x + px(28));
+    ImGui::TableSetupColumn(score_header.c_str(), ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_PreferSortDescending, score_width, kScore);
     ImGui::TableSetupColumn("verdict / error", ImGuiTableColumnFlags_WidthStretch, 3.0f, kVerdict);
     ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, px(80), kLabel);
     // The header row by hand, so that the score's header has a mark (the tests sort by clicking it).

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "export.h"
+#include "report.h"
 #include "browser.h"
 #include "panels_internal.h"
 #include "pipeline.h"
@@ -35,6 +36,10 @@ void draw_toolbar() {
     ImGui::SameLine();
     if (ImGui::Button("Export latents")) download_text("stratum-latents.tsv", "text/tab-separated-values", latents_tsv());
     ImGui::SameLine();
+    if (ImGui::Button("Save report")) download_text("stratum-report.html", "text/html", report_html());
+    mark_item("save_report");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One HTML file with the model, threshold, plots and the most anomalous files,\nmade here: nothing is uploaded");
+    ImGui::SameLine();
     if (ImGui::Button("Clear")) clear_rows();
     ImGui::EndDisabled();
 }
@@ -47,7 +52,10 @@ void draw_progress() {
     const double rate = elapsed > 0 ? static_cast<double>(p.done) / elapsed : 0;
     const double left = rate > 0 ? static_cast<double>(p.total - p.done) / rate : 0;
     char text[128];
-    std::snprintf(text, sizeof text, "%zu / %zu images   %.0f images/s   %.0f s left", p.done, p.total, rate, left);
+    if (p.done == 0)  // nothing finished yet: no rate to tell the time left from
+        std::snprintf(text, sizeof text, "%zu / %zu images   starting...", p.done, p.total);
+    else
+        std::snprintf(text, sizeof text, "%zu / %zu images   %.0f images/s   %.0f s left", p.done, p.total, rate, left);
     ImGui::ProgressBar(p.total ? static_cast<float>(p.done) / static_cast<float>(p.total) : 0.0f,
                        ImVec2(ImGui::GetContentRegionAvail().x - px(90), 0), text);
     ImGui::SameLine();
@@ -82,14 +90,27 @@ void draw_status_bar() {
     ImGui::SameLine(0, 20);
     ImGui::Text("|  %zu files: %zu scored, %zu errors, %zu waiting", s.rows.size(), scored, failed, waiting);
     if (!s.notice.empty()) {
+        // One line always: a notice longer than the room left is cut with "..." and shown whole on hover.
         ImGui::SameLine(0, 20);
-        ImGui::TextColored(kMuted, "|  %s", s.notice.c_str());
+        const float room = ImGui::GetContentRegionAvail().x;
+        std::string shown = "|  " + s.notice;
+        if (ImGui::CalcTextSize(shown.c_str()).x > room) {
+            while (shown.size() > 4 && ImGui::CalcTextSize((shown + "...").c_str()).x > room) {
+                // One whole UTF-8 character: its continuation bytes, then its first byte.
+                while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
+                if (!shown.empty()) shown.pop_back();
+            }
+            shown += "...";
+        }
+        ImGui::TextColored(kMuted, "%s", shown.c_str());
+        if (ImGui::IsItemHovered() && shown.size() != s.notice.size() + 3) ImGui::SetTooltip("%s", s.notice.c_str());
     }
 }
 
 }  // namespace
 
 void draw_ui(float width, float height) {
+    AppState& s = app();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(width, height));
     ImGui::Begin("stratum", nullptr,
@@ -104,7 +125,9 @@ void draw_ui(float width, float height) {
     draw_model_panel();
     draw_threshold_panel();
     draw_metrics_panel();
+    s.view.side_scroll_max = ImGui::GetScrollMaxY();
     ImGui::EndChild();
+    mark_item("side");
     ImGui::SameLine();
     ImGui::BeginChild("main", ImVec2(0, 0), false);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -115,7 +138,7 @@ void draw_ui(float width, float height) {
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("latent", ImVec2(0, plots_h), true);
-    draw_latent_plot(ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing()));
+    draw_latent_plot(ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y - 2 * ImGui::GetTextLineHeightWithSpacing()));
     ImGui::EndChild();
     mark_item("plot");
     ImGui::BeginChild("table", ImVec2(0, 0), true);

@@ -5,6 +5,7 @@
 
 #include "csv.h"
 #include "error.h"
+#include "plot_axes.h"
 #include "image.h"
 #include "intensity.h"
 #include "scoring.h"
@@ -199,8 +200,13 @@ bool pipeline_busy() {
 void cancel_pipeline() {
     AppState& s = app();
     ++s.generation;
+    std::size_t cancelled = 0;
     for (FileRow& r : s.rows)
-        if (r.status == FileRow::Status::Queued) r.status = FileRow::Status::Cancelled;
+        if (r.status == FileRow::Status::Queued) {
+            r.status = FileRow::Status::Cancelled;
+            ++cancelled;
+        }
+    s.notice = cancelled ? "cancelled: " + std::to_string(cancelled) + (cancelled == 1 ? " file" : " files") + " not scored" : "";
     s.progress = ProgressState{};
     s.view.order_dirty = true;
     // The batch with the encoder finishes and is shown; nothing after it is sent.
@@ -211,6 +217,7 @@ void clear_rows() {
     cancel_pipeline();
     s.in_flight = Batch{};  // its answer is ignored
     s.rows.clear();
+    s.notice.clear();  // what it said was about the rows just cleared
     s.file_keys.clear();
     s.duplicates_skipped = 0;
     ++s.clears;
@@ -306,8 +313,21 @@ std::string results_json() {
                           {"score_name", s.model.card_loaded ? chosen_score().name : ""},
                           {"flagged", flagged},
                           {"busy", pipeline_busy()},
+                          {"histogram", [&] {
+                               const HistogramAxis a = histogram_axis(scored_values(), s.threshold.value);
+                               return nlohmann::json{{"lo", a.lo}, {"hi", a.hi}, {"below", a.below}, {"above", a.above}, {"ticks", a.ticks}};
+                           }()},
+                          {"strata", [&] {
+                               const StrataAxis a = strata_axis(shown_norms(), s.model.card.calibration);
+                               nlohmann::json rings = nlohmann::json::array();
+                               for (const StrataRing& r : a.rings) rings.push_back({{"norm", r.norm}, {"label", r.label}});
+                               return nlohmann::json{{"inner", a.inner}, {"rings", rings}};
+                           }()},
                           {"view", {{"zoom", s.view.zoom}, {"table_scroll", s.view.table_scroll},
                                     {"table_scroll_max", s.view.table_scroll_max}, {"plot", s.view.plot},
+                                    {"side_scroll_max", s.view.side_scroll_max}, {"plot_rect", s.view.plot_rect}, {"plot_scale", s.view.plot_scale},
+                                    {"plot_offset", s.view.plot_offset}, {"hovered", s.view.hovered},
+                                    {"hovered_thumbnail", s.view.hovered_thumbnail},
                                     {"first_shown", s.view.order.empty() || static_cast<std::size_t>(s.view.order[0]) >= s.rows.size()
                                                         ? ""
                                                         : s.rows[static_cast<std::size_t>(s.view.order[0])].name}}},

@@ -9,7 +9,7 @@ namespace web {
 struct PlotPoint {
     float x, y;   // plot units
     float value;  // colour ramp position in [0, 1]
-    float kind;   // 0 training sample, 1 scored, 2 flagged, 3 selected
+    float kind;   // 0 training sample, 1 scored, 2 flagged, 3 selected; + 4 labelled normal, + 8 labelled anomalous
 };
 
 struct PlotTransform {

@@ -21,6 +21,14 @@ std::vector<double> scored_values() {
     return values;
 }
 
+std::vector<double> shown_norms() {
+    std::vector<double> norms;
+    for (const stratum::ProjectedPoint& p : app().model.card.projection_sample) norms.push_back(p.norm);
+    for (const FileRow& r : app().rows)
+        if (r.status == FileRow::Status::Scored) norms.push_back(r.norm);
+    return norms;
+}
+
 void update_threshold() {
     AppState& s = app();
     if (!s.model.card_loaded) return;
@@ -42,6 +50,17 @@ void update_threshold() {
         }
         case ThresholdPreset::Manual: break;
     }
+}
+
+stratum::ThresholdChoice threshold_choice() {
+    const ThresholdState& t = app().threshold;
+    switch (t.preset) {
+        case ThresholdPreset::TrainingQuantile: return {"training_quantile", t.quantile, t.value};
+        case ThresholdPreset::MedianKMad: return {"median_plus_k_mad", t.k, t.value};
+        case ThresholdPreset::TopPercent: return {"top_percent", t.percent, t.value};
+        case ThresholdPreset::Manual: break;
+    }
+    return {"manual", 0, t.value};
 }
 
 stratum::ScoreSpec chosen_score() {

@@ -78,6 +78,12 @@ struct ViewState {
     bool box_selecting = false;  // left-drag on the plot
     float box_start[2] = {0, 0};
     float table_scroll = 0, table_scroll_max = 0;  // the table's scroll position and range, in pixels
+    float side_scroll_max = 0;                      // how far the left column scrolls (0: it fits)
+    // Where the latent plot drew, for the tests: its rectangle (x0, y0, x1, y1) in canvas pixels and the
+    // map from plot units to clip space; the row under the pointer and whether its tooltip had a thumbnail.
+    float plot_rect[4] = {0, 0, 0, 0}, plot_scale[2] = {1, 1}, plot_offset[2] = {0, 0};
+    std::string hovered;
+    bool hovered_thumbnail = false;
     std::vector<int> order;   // table order (sorted, filtered)
     bool order_dirty = true;
     char filter[128] = "";
@@ -118,8 +124,12 @@ inline bool is_flagged(const FileRow& r) { return r.status == FileRow::Status::S
 
 // Scores of the scored rows, in row order (for thresholds and histograms).
 std::vector<double> scored_values();
+// The norms the latent plot shows: the card's training sample, then the scored rows (for strata_axis).
+std::vector<double> shown_norms();
 // Recomputes the threshold from its preset (not for Manual).
 void update_threshold();
+// The threshold as the card's vocabulary has it (method, parameter, value): for stratum::threshold_meaning.
+stratum::ThresholdChoice threshold_choice();
 // The chosen score's definition (calibration, direction, default threshold).
 stratum::ScoreSpec chosen_score();
 // Makes score `index` drive verdicts: re-scores every scored row, resets the threshold to that

@@ -308,3 +308,123 @@ test('the page takes WASM over a software WebGPU adapter and says why', { timeou
   assert.match(results.backend_note, /the only WebGPU adapter is a software fallback/);
   await page.close();
 });
+
+// Issue 18: one far-out score no longer squashes the histogram; the plot reads its range, ticks and
+// overflow count from the same function the unit tests check (histogram_axis).
+test('one outlier leaves the histogram readable, counted at its edge', { timeout: 180000 }, async () => {
+  const page = await readyPage('?backend=wasm');
+  await press(page, 'demo');
+  await waitForResults(page, 24);
+  await dropFiles(page, [{ name: 'square_32.png', bytes: readFileSync(join(inputs, 'square_32.png')) }]);
+  const results = await waitForResults(page, 25);
+  const outlier = results.rows.find((r) => r.name === 'square_32.png');
+  const cells = results.rows.filter((r) => r.name !== 'square_32.png').map((r) => r.score);
+  assert.ok(outlier.score > 10 * Math.max(...cells), `the outlier scores ${outlier.score}`);
+  const h = results.histogram;
+  assert.equal(h.above, 1, 'the outlier is counted beyond the right edge');
+  assert.ok(h.hi < outlier.score / 4 && h.hi >= Math.max(...cells), `axis ${h.lo}..${h.hi}`);
+  assert.ok(h.ticks.length >= 3);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(artifacts, 'page-histogram-outlier-1400.png') });
+  await page.close();
+});
+
+// Issue 18: the strata view shows strata: radius from just below the smallest norm, rings at the
+// training quantiles, and for a score other than the norm a note instead of a threshold ring.
+test('the strata view spreads the norms and rings the training quantiles', { timeout: 180000 }, async () => {
+  const page = await readyPage('?backend=wasm');
+  await press(page, 'demo');
+  const results = await waitForResults(page, 24);
+  const norms = results.rows.map((r) => r.norm);
+  assert.ok(results.strata.inner > 0 && results.strata.inner < Math.min(...norms), `centre at ${results.strata.inner}`);
+  assert.deepEqual(results.strata.rings.map((r) => r.label), ['5 %', 'median', '95 %']);
+  await press(page, 'strata');
+  await page.mouse.move(5, 5);
+  await page.waitForTimeout(300);
+  assert.equal((await page.evaluate(() => globalThis.stratum.results())).view.plot, 1);
+  await page.screenshot({ path: join(artifacts, 'page-strata-1400.png') });
+  await page.close();
+});
+
+// Issue 18: hovering a point shows its thumbnail even when the table has not drawn its row yet.
+test('a point of a row the table has not drawn shows its thumbnail on hover', { timeout: 180000 }, async () => {
+  const page = await readyPage('?backend=wasm');
+  await press(page, 'demo');
+  const results = await waitForResults(page, 24);
+  const view = results.view;
+  assert.ok(view.table_scroll_max > 0, 'the table cannot show all 24 rows at once');
+  // The last row (out of the table's view); its point in the PCA view, from the plot's own transform.
+  const row = results.rows[results.rows.length - 1];
+  const [x0, y0, x1, y1] = view.plot_rect;
+  const x = x0 + ((row.pc[0] * view.plot_scale[0] + view.plot_offset[0] + 1) / 2) * (x1 - x0);
+  const y = y0 + ((1 - (row.pc[1] * view.plot_scale[1] + view.plot_offset[1])) / 2) * (y1 - y0);
+  await page.mouse.move(x, y);
+  await page.waitForTimeout(300);
+  await page.mouse.move(x + 0.5, y);
+  await page.waitForTimeout(300);
+  const hovered = (await page.evaluate(() => globalThis.stratum.results())).view;
+  assert.equal(hovered.hovered, row.name, 'its point is under the pointer');
+  assert.equal(hovered.hovered_thumbnail, true, `${hovered.hovered}: its tooltip has the thumbnail`);
+  await page.screenshot({ path: join(artifacts, 'page-hover-thumbnail-1400.png') });
+  await page.close();
+});
+
+// Issue 18: at 1400x900 the left column fits with the ROC shown (labelled demo), nothing cut.
+test('at 1400x900 the left column fits, ROC included', { timeout: 180000 }, async () => {
+  const page = await readyPage('?backend=wasm');
+  await press(page, 'demo');
+  await waitForResults(page, 24);
+  await page.waitForTimeout(300);
+  const results = await page.evaluate(() => globalThis.stratum.results());
+  const marks = await page.evaluate(() => globalThis.stratum.ui());
+  assert.equal(results.view.side_scroll_max, 0, 'the left column does not scroll');
+  assert.ok(marks.roc && marks.roc[3] <= marks.side[3], `the ROC (${marks.roc}) ends inside the column (${marks.side})`);
+  await page.screenshot({ path: join(artifacts, 'page-demo-1400x900.png') });
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(artifacts, 'page-demo-1920x1080.png') });
+  await page.close();
+});
+
+// Issue 18: names in any script show as written (fallback fonts from Debian packages, merged into the
+// atlas when a name needs them), not as "??????.png".
+test('file names in Cyrillic, CJK, Hangul, Greek and emoji are drawn with real glyphs', { timeout: 180000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const refused = [];  // every request the page makes is answered (no favicon 404, fonts found)
+  page.on('response', (r) => { if (r.status() >= 400) refused.push(`${r.status()} ${r.url()}`); });
+  await page.goto(server.url + '?backend=wasm&model=models/tiny_encoder.json');
+  await page.waitForFunction(() => globalThis.stratum && globalThis.stratum.results().ready, null, { timeout: 60000 });
+  const names = ['Клетка.png', '细胞_3.png', '세포.png', '🔬cell.png', 'Ωmega.png'];
+  await dropFiles(page, names.map((name) => ({ name, bytes: readFileSync(join(inputs, 'square_32.png')) })));
+  const results = await waitForResults(page, names.length);
+  assert.deepEqual(results.rows.map((r) => r.name), names);
+  await page.waitForFunction(() => globalThis.stratum.missingGlyphs() === 0, null, { timeout: 30000 });
+  assert.deepEqual(refused, []);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(artifacts, 'page-names-any-script.png') });
+  await page.close();
+});
+
+// Issue 18: "Save report" hands the browser one self-contained HTML file; opened on its own, it shows
+// the model, the threshold, the plots and the most anomalous cells, and fetches nothing.
+test('Save report downloads one self-contained HTML file', { timeout: 180000 }, async () => {
+  const page = await readyPage('?backend=wasm');
+  await press(page, 'demo');
+  const results = await waitForResults(page, 24);
+  const [download] = await Promise.all([page.waitForEvent('download'), press(page, 'save_report')]);
+  assert.equal(download.suggestedFilename(), 'stratum-report.html');
+  const saved = join(artifacts, 'stratum-report.html');
+  await download.saveAs(saved);
+  const html = readFileSync(saved, 'utf8');
+  assert.ok(html.includes(results.model));
+  assert.equal((html.match(/src="data:image\/png;base64,/g) || []).length, 24, 'every demo cell with its thumbnail');
+  assert.ok(!/\b(src|href)="(?!data:)/.test(html), 'no reference outside the file');
+  const viewer = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const requests = [];
+  viewer.on('request', (r) => requests.push(r.url()));
+  await viewer.goto(`file://${saved}`);
+  assert.deepEqual(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:')), []);
+  await viewer.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
+  await viewer.close();
+  await page.close();
+});

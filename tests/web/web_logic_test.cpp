@@ -12,9 +12,12 @@
 #include <random>
 #include <sstream>
 
+#include "explain.h"
 #include "export.h"
+#include "plot_axes.h"
 #include "model.h"
 #include "pipeline.h"
+#include "report.h"
 #include "results.h"
 #include "scoring.h"
 #include "state.h"
@@ -292,4 +295,94 @@ TEST_CASE("what the workers decode for, the progress, and the downloads in the C
     CHECK(results.at("rows").size() == 2);
     CHECK(results.at("rows")[0].at("label") == "normal");
     CHECK(results.at("input_range") == stratum::window_text(card.input.window));
+}
+
+TEST_CASE("the histogram's axis shows where most scores lie; far-out ones are counted at the edges", "[web]") {
+    // 200 scores between -2 and 3, one at 277 (the CIFAR-10 model's outlier that squashed the bars).
+    std::vector<double> values;
+    for (int i = 0; i < 200; ++i) values.push_back(-2.0 + 5.0 * i / 199.0);
+    values.push_back(277.0);
+    const HistogramAxis a = histogram_axis(values, 3.5);
+    CHECK(a.lo < -2.0);
+    CHECK(a.lo > -3.0);
+    CHECK(a.hi >= 3.5);   // the threshold is inside
+    CHECK(a.hi < 10.0);   // not stretched to 277
+    CHECK(a.above == 1);
+    CHECK(a.below == 0);
+    REQUIRE(a.ticks.size() >= 3);
+    CHECK(a.ticks.size() <= 6);
+    for (std::size_t i = 0; i < a.ticks.size(); ++i) {
+        CHECK(a.ticks[i] >= a.lo);
+        CHECK(a.ticks[i] <= a.hi);
+        if (i) CHECK(a.ticks[i] - a.ticks[i - 1] == Approx(a.ticks[1] - a.ticks[0]));
+    }
+    CHECK(a.ticks[1] - a.ticks[0] == Approx(2.0));  // a 1-2-5 step
+    CHECK(a.decimals == 0);
+
+    // A moderate spread keeps every score in range; a far-out threshold is still shown.
+    const HistogramAxis whole = histogram_axis({0.1, 0.2, 0.25, 0.4}, 1.0);
+    CHECK(whole.below == 0);
+    CHECK(whole.above == 0);
+    CHECK(whole.hi >= 1.0);
+    CHECK(whole.decimals == 1);
+    // No scores yet, and NaN skipped.
+    const HistogramAxis empty = histogram_axis({NAN}, 2.0);
+    CHECK(empty.lo < 2.0);
+    CHECK(empty.hi > 2.0);
+    CHECK(empty.below + empty.above == 0);
+}
+
+TEST_CASE("the strata view starts its radius below the smallest norm and rings the training quantiles", "[web]") {
+    const stratum::ModelCard& card = fresh_page();
+    const std::vector<double> norms = shown_norms();
+    REQUIRE(norms.size() == card.projection_sample.size());
+    const StrataAxis a = strata_axis(norms, card.calibration);
+    const double smallest = *std::min_element(norms.begin(), norms.end());
+    const double largest = *std::max_element(norms.begin(), norms.end());
+    CHECK(a.inner > 0);               // not the origin: the norms sit far from it (1.6-2.3 for this model)
+    CHECK(a.inner < smallest);
+    CHECK(a.inner > smallest - 0.5 * (largest - smallest));
+    REQUIRE(a.rings.size() == 3);
+    CHECK(a.rings[0].label == "5 %");
+    CHECK(a.rings[1].label == "median");
+    CHECK(a.rings[1].norm == Approx(card.calibration.median).margin(1e-6));
+    CHECK(a.rings[2].label == "95 %");
+    CHECK(a.rings[0].norm < a.rings[1].norm);
+    CHECK(a.rings[1].norm < a.rings[2].norm);
+    // Levels the card does not store are named by the nearest it does.
+    stratum::Calibration coarse;
+    coarse.levels = {0.1, 0.5, 0.9};
+    coarse.quantiles = {1.0, 2.0, 3.0};
+    const StrataAxis c = strata_axis({0.5, 4.0}, coarse);
+    CHECK(c.inner == Approx(0.15));
+    REQUIRE(c.rings.size() == 3);
+    CHECK(c.rings[0].label == "10 %");
+    CHECK(c.rings[2].label == "90 %");
+}
+
+TEST_CASE("the report is one self-contained HTML file, every outside text escaped", "[web]") {
+    const stratum::ModelCard& card = fresh_page();
+    std::vector<int> rows = {decoded_file("drop/normal/a.png", "normal/a.png"),
+                             decoded_file("drop/anomalous/<script>alert(1)</script>.png", "anomalous/<script>alert(1)</script>.png"),
+                             decoded_file("drop/normal/b&c.png", "normal/b&c.png")};
+    const int broken = add_file("drop/x\"y.png", "x\"y.png", "x", 0);
+    decode_failed(broken, generation(), "not an image <b>");
+    const Outputs o = outputs_for(card, kBatchSize, 6);
+    batch_done(batch_sent(rows), o.latents.data(), o.n, o.dims, o.extras.data(), o.extras.size());
+    const std::string html = report_html();
+    CHECK(html.rfind("<!doctype html>", 0) == 0);
+    CHECK(html.find("<script") == std::string::npos);  // the hostile name is text, not markup
+    CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;.png") != std::string::npos);
+    CHECK(html.find("b&amp;c.png") != std::string::npos);
+    CHECK(html.find("x&quot;y.png: not an image &lt;b&gt;") != std::string::npos);
+    CHECK(html.find(stratum::threshold_meaning(threshold_choice())) != std::string::npos);
+    CHECK(html.find("AUROC <b>") != std::string::npos);  // labels of both kinds
+    CHECK(std::count(html.begin(), html.end(), '\n') == 1);
+    std::size_t images = 0;
+    for (std::size_t at = 0; (at = html.find("src=\"data:image/png;base64,", at)) != std::string::npos; ++at) ++images;
+    CHECK(images == 3);
+    CHECK(html.find("<svg") != std::string::npos);
+    // Nothing fetched from anywhere: no URL but data URIs.
+    CHECK(html.find("http") == std::string::npos);
+    CHECK(html.find("src=\"") == html.find("src=\"data:"));
 }
