@@ -41,6 +41,7 @@ void draw_toolbar() {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("One HTML file with the model, threshold, plots and the most anomalous files,\nmade here: nothing is uploaded");
     ImGui::SameLine();
     if (ImGui::Button("Clear")) clear_rows();
+    mark_item("clear");
     ImGui::EndDisabled();
 }
 

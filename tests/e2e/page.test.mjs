@@ -428,3 +428,27 @@ test('Save report downloads one self-contained HTML file', { timeout: 180000 }, 
   await viewer.close();
   await page.close();
 });
+
+// Issue 18: the status bar's notes say what happened last and go with the rows they were about.
+test('Cancel says what it cancelled, Clear forgets the notes', { timeout: 180000 }, async () => {
+  const page = await readyPage('?backend=wasm&model=models/tiny_encoder.json');
+  const files = Array.from({ length: 2000 }, (_, i) => ({ name: `${String(i).padStart(4, '0')}.png`,
+    bytes: readFileSync(join(inputs, 'square_32.png')) }));
+  await dropFiles(page, files);
+  // The Cancel button shows with the progress bar.
+  await page.waitForFunction(() => globalThis.stratum.progress().finished > 0 && globalThis.stratum.ui().cancel, null, { timeout: 60000 });
+  await press(page, 'cancel');
+  await page.waitForFunction(() => !globalThis.stratum.results().busy, null, { timeout: 60000 });
+  let results = await page.evaluate(() => globalThis.stratum.results());
+  const cancelled = results.rows.filter((r) => r.status === 'cancelled').length;
+  assert.ok(cancelled > 0, 'some files were still waiting');
+  assert.equal(results.notice, `cancelled: ${cancelled} files not scored`);
+  await dropFiles(page, [files[0]]);  // already in the table: a note says so
+  await page.waitForTimeout(300);
+  assert.match((await page.evaluate(() => globalThis.stratum.results())).notice, /already in the table/);
+  await press(page, 'clear');
+  results = await page.evaluate(() => globalThis.stratum.results());
+  assert.equal(results.rows.length, 0);
+  assert.equal(results.notice, '', 'no note about rows that are gone');
+  await page.close();
+});
