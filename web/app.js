@@ -123,7 +123,9 @@ async function openSession(bytes, wanted, card) {
       return { session: gpu, backend: 'webgpu', threads: 1, bytes, note: `faster here: ${figures}` };
     }
     await gpu.release();
-    return { session: cpu, ...wasm(), note: `faster here: ${figures}` };
+    // With a WebGPU adapter ONNX Runtime's WASM worker (the proxy) is off, so WASM runs on the page's
+    // main thread: the UI may pause during each batch. Said, not hidden.
+    return { session: cpu, ...wasm(), note: `faster here: ${figures}; it runs on the page's main thread beside WebGPU` };
   } catch (error) {
     if (gpu) await gpu.release();
     return { session: cpu, ...wasm(), note: `WebGPU could not run this model (${error.message || error})` };
@@ -177,7 +179,16 @@ async function probeGraph(s, card, digest) {
 }
 
 // Card first (validated in C++), then the graph; the model in use is replaced only when both agree.
-async function useModel(source, cardText, loadGraph) {
+// One model change at a time (the C++ holds one candidate card, and the swap pauses the queue): a
+// second load waits for the first to finish.
+let modelChanges = Promise.resolve();
+function useModel(source, cardText, loadGraph) {
+  const change = modelChanges.then(() => changeModel(source, cardText, loadGraph));
+  modelChanges = change.catch(() => {});
+  return change;
+}
+
+async function changeModel(source, cardText, loadGraph) {
   try {
     if (core.loadCard(source, cardText)) return false;
     const card = JSON.parse(cardText);
@@ -197,9 +208,8 @@ async function useModel(source, cardText, loadGraph) {
     }
     // The batch with the old session comes back first; its rows are then cleared with the old model.
     await pipeline.pause();
-    const [files, labels] = pipeline.takeFiles();
-    if (core.modelReady(opened.backend, opened.threads, opened.note)) {  // another model's card came in meanwhile
-      pipeline.scoreAgain(files, labels);
+    const clears = core.clears();
+    if (core.modelReady(opened.backend, opened.threads, opened.note)) {
       pipeline.resume();
       await opened.session.release();
       return false;
@@ -207,9 +217,11 @@ async function useModel(source, cardText, loadGraph) {
     const old = session;
     opened.outputs = outputsOf(card);
     session = opened;
-    pipeline.scoreAgain(files, labels);  // the files in the table, scored again with the new model
+    // A model in place of another clears the rows: the files in the table are scored again with the
+    // new one. The first model clears nothing, and the files waiting for it simply go on.
+    if (core.clears() !== clears) pipeline.scoreAgain(...pipeline.takeFiles({ cleared: true }));
     pipeline.resume();
-    if (old) await old.session.release();
+    if (old) await old.session.release().catch((error) => console.warn('stratum: releasing the old session:', error));
     return true;
   } catch (error) {
     pipeline.resume();
@@ -241,8 +253,14 @@ async function loadModelFromFiles(files) {
 // The batch with the old session comes back before it is released: files keep scoring across a switch.
 async function switchBackend(backend) {
   if (!session) return;
-  const opened = await openSession(session.bytes, backend);
+  const before = session;
+  const opened = await openSession(before.bytes, backend);
   await pipeline.pause();
+  if (session !== before) {  // another model came in meanwhile: this session is of the old one
+    pipeline.resume();
+    await opened.session.release();
+    return;
+  }
   const old = session;
   opened.outputs = old.outputs;
   session = opened;

@@ -35,8 +35,8 @@ export function bindCore(m) {
     generation: () => m._stratum_generation(),
     clears: () => m._stratum_clears(),
     addFile: (path, relative, key) => call((p, r, k) => m._stratum_add_file(p, r, k), path, relative, key),
-    addPage: (row, generation, index, count, values, thumbnail, note) =>
-      call((t, n) => m._stratum_add_page(row, generation, index, count, values, t, thumbnail.length, n), thumbnail, note),
+    addPage: (row, generation, index, count, values, thumbnail, note, inputRange) =>
+      call((t, n, w) => m._stratum_add_page(row, generation, index, count, values, t, thumbnail.length, n, w), thumbnail, note, inputRange),
     addFailure: (row, generation, message) => call((p) => m._stratum_add_failure(row, generation, p), message),
     decodeFailed: (row, generation, message) => call((p) => m._stratum_decode_failed(row, generation, p), message),
     inputSpec: () => {

@@ -5,7 +5,8 @@
 // every step follows an event (files added, a decode done, a batch back, a model ready).
 //
 // Memory stays bounded for 10,000 files or a folder of large photos: at most MAX_AHEAD files and
-// MAX_BYTES read but not yet decoded, and at most MAX_DECODED tensors waiting for the encoder. Cancel
+// MAX_BYTES read but not yet decoded, and no new decode while MAX_DECODED tensors wait for the encoder
+// (a TIFF stack's pages all arrive at once, so stacks can exceed that by their page count). Cancel
 // and Clear (in C++) bump the generation: what belongs to an older one is dropped here.
 const MAX_AHEAD = 32;
 const MAX_BYTES = 256e6;
@@ -20,7 +21,7 @@ export class FilePipeline {
     this.waiting = [];   // { row, generation, read, size }: registered, not yet being read, from waitingAt on
     this.waitingAt = 0;  // a moving head, not shift(): 10,000 files would make shift() quadratic
     this.generation = core.generation();
-    this.files = [];     // every file in the table, to score again when the model changes
+    this.files = new Map();  // every file in the table by its key (path and size), to score again when the model changes
     this.labels = [];    // the labels CSVs applied to them, in order
     this.clears = core.clears();
     this.active = 0;     // files being read and decoded
@@ -42,9 +43,10 @@ export class FilePipeline {
     for (const file of list) {
       const { path, relative, read, size } = file;
       // A file already in the table (same path and size) is not added again (the C++ says so).
-      const row = this.core.addFile(path, relative ?? path, `${path}\n${size || 0}`);
+      const key = `${path}\n${size || 0}`;
+      const row = this.core.addFile(path, relative ?? path, key);
       if (row < 0) continue;
-      this.files.push(file);
+      this.files.set(key, file);
       this.waiting.push({ row, generation, read, size: size || 0 });
     }
     this.step();
@@ -62,11 +64,13 @@ export class FilePipeline {
     for (const csv of labels) this.addLabels(csv);
   }
 
-  // The files and labels in the table now, and forgets them (the model change clears the rows).
-  takeFiles() {
-    this.forgetIfCleared();
-    const taken = [this.files, this.labels];
-    this.files = [];
+  // The files and labels that were in the table before a model change cleared it (`cleared`: the C++
+  // has already bumped its clears count), and forgets them.
+  takeFiles({ cleared = false } = {}) {
+    if (!cleared) this.forgetIfCleared();
+    this.clears = this.core.clears();
+    const taken = [[...this.files.values()], this.labels];
+    this.files = new Map();
     this.labels = [];
     return taken;
   }
@@ -75,7 +79,7 @@ export class FilePipeline {
     const clears = this.core.clears();
     if (clears === this.clears) return;
     this.clears = clears;
-    this.files = [];
+    this.files = new Map();
     this.labels = [];
   }
 
@@ -133,20 +137,21 @@ export class FilePipeline {
     this.bytes -= item.size;
     this.stats.decodes++;
     this.stats.decodeMs += performance.now() - started;
-    if (item.generation === this.core.generation()) this.deliver(item, result);
+    if (item.generation === this.core.generation()) this.deliver(item, result, spec.window_text);
     this.step();
   }
 
   // A file's pages: the first fills the row registered for the file, the others get rows of their own
   // ("cells.tif [page 2/12]", made in C++); a failure after some pages adds a row that says so.
-  deliver(item, result) {
+  // `window`: the intensity window the file was read through (the spec its decode began with).
+  deliver(item, result, window) {
     const pages = result.pages || [];
     if (!pages.length) {
       this.core.decodeFailed(item.row, item.generation, result.error || 'no image in the file');
       return;
     }
     pages.forEach((page, k) => {
-      const row = this.core.addPage(item.row, item.generation, k, result.count, page.tensor.length, page.thumbnail, page.note);
+      const row = this.core.addPage(item.row, item.generation, k, result.count, page.tensor.length, page.thumbnail, page.note, window);
       if (row >= 0) this.ready.push({ row, generation: item.generation, tensor: page.tensor });
     });
     if (result.error) this.core.addFailure(item.row, item.generation, result.error);

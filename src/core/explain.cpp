@@ -31,7 +31,7 @@ std::string threshold_meaning(const ThresholdChoice& choice) {
     if (choice.method == "training_quantile")
         return percent(100.0 * (1.0 - choice.parameter)) + " % of the training images score above it";
     if (choice.method == "median_plus_k_mad")
-        return "the training images' median plus " + percent(choice.parameter) + " x their median absolute deviation";
+        return percent(choice.parameter) + " median absolute deviations from the training images' median, on the anomalous side";
     if (choice.method == "top_percent")
         return "the top " + percent(choice.parameter) + " % of the images scored here lie above it";
     return "set by hand";

@@ -11,8 +11,8 @@
 
 namespace stratum::train {
 
-// One batch through the networks, with every intermediate the scores read (score_heads.h), each
-// computed once. Tensors live on the session's device unless said otherwise.
+// One batch through the networks, with every intermediate the shipped scores read (score_heads.h),
+// each computed once. Tensors live on the session's device unless said otherwise.
 struct ScoringPass {
     torch::Tensor x;  // [N, C, H, W], values in [-1, 1]
     torch::Tensor z;  // [N, latent]: E(x), the paper's latent (its norm is the paper's score)

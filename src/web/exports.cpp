@@ -33,9 +33,10 @@ EMSCRIPTEN_KEEPALIVE int stratum_add_file(const char* path, const char* relative
     return web::add_file(path, relative, key, emscripten_get_now());
 }
 EMSCRIPTEN_KEEPALIVE int stratum_add_page(int row, int generation, int index, int count, int values,
-                                          const std::uint8_t* thumbnail, int thumbnail_size, const char* note) {
+                                          const std::uint8_t* thumbnail, int thumbnail_size, const char* note,
+                                          const char* input_range) {
     return web::add_page(row, generation, index, count, static_cast<std::size_t>(values), thumbnail,
-                         static_cast<std::size_t>(thumbnail_size), note);
+                         static_cast<std::size_t>(thumbnail_size), note, input_range);
 }
 EMSCRIPTEN_KEEPALIVE void stratum_add_failure(int row, int generation, const char* message) {
     web::add_failure(row, generation, message);

@@ -54,6 +54,8 @@ void build_atlas() {
     base.AddRanges(io.Fonts->GetGlyphRangesCyrillic());
     static const ImWchar greek[] = {0x0370, 0x03FF, 0x2000, 0x206F, 0x2190, 0x21FF, 0};  // Greek, punctuation, arrows
     base.AddRanges(greek);
+    for (unsigned cp : g_wanted)  // DejaVu covers much more (Latin Extended, Armenian, ...): its own glyphs first
+        if (cp <= IM_UNICODE_CODEPOINT_MAX) base.AddChar(static_cast<ImWchar>(cp));
     base_ranges.clear();
     base.BuildRanges(&base_ranges);
     if (FILE* f = std::fopen(kBaseFont, "rb")) {
@@ -75,7 +77,12 @@ void build_atlas() {
         io.Fonts->AddFontFromMemoryTTF(const_cast<std::uint8_t*>(data.data()), static_cast<int>(data.size()), g_pixels, &merge,
                                        wanted_ranges.Data);
     }
-    io.Fonts->Build();
+    if (!io.Fonts->Build() && (!g_fallback[0].empty() || !g_fallback[1].empty())) {
+        // Bytes that are no font (a server answering with something else): drop them, keep DejaVu.
+        g_fallback[0].clear();
+        g_fallback[1].clear();
+        build_atlas();
+    }
 }
 
 }  // namespace
@@ -91,18 +98,7 @@ void update_fonts() {
     if (first != g_scanned_first_id || rows.size() < g_scanned_rows) g_scanned_rows = 0, g_scanned_first_id = first;
     const std::size_t before = g_wanted.size();
     for (; g_scanned_rows < rows.size(); ++g_scanned_rows) add_codepoints(rows[g_scanned_rows].name);
-    if (g_wanted.size() != before) {
-        // Which of them no font in the atlas draws: the fallback fonts are fetched once, on first need.
-        const ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
-        bool lacking = false;
-        for (unsigned cp : g_wanted)
-            if (!font || cp > IM_UNICODE_CODEPOINT_MAX || !font->FindGlyphNoFallback(static_cast<ImWchar>(cp))) lacking = true;
-        if (lacking && !g_requested) {
-            g_requested = true;
-            js_load_fallback_fonts();
-        }
-        if (lacking && (!g_fallback[0].empty() || !g_fallback[1].empty())) g_dirty = true;
-    }
+    if (g_wanted.size() != before) g_dirty = true;  // new characters: the atlas takes them from the fonts it has
     if (g_dirty) {
         g_dirty = false;
         build_atlas();
@@ -114,6 +110,11 @@ void update_fonts() {
     g_missing = 0;
     for (unsigned cp : g_wanted)
         g_missing += !font || cp > IM_UNICODE_CODEPOINT_MAX || !font->FindGlyphNoFallback(static_cast<ImWchar>(cp));
+    // Characters no loaded font draws: the fallback fonts are fetched, once, on first need.
+    if (g_missing && !g_requested) {
+        g_requested = true;
+        js_load_fallback_fonts();
+    }
 }
 
 void add_fallback_font(int index, const std::uint8_t* data, std::size_t size) {

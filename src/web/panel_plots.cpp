@@ -152,9 +152,9 @@ void draw_latent_plot(ImVec2 size) {
     ImGui::SameLine();
     ImGui::RadioButton("strata (radius = ||z||)", &v.plot, 1);
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Each image at its distance ||z|| from the centre, minus the smallest norm shown, so the\n"
-                          "spread of norms fills the plot; the angle comes from the PCA view. Rings: the share of\n"
-                          "training images inside them.");
+        ImGui::SetTooltip("Each image at radius ||z|| minus the norm at the centre (just below the smallest shown),\n"
+                          "so that the spread of norms fills the plot; the angle comes from the PCA view. Rings:\n"
+                          "the share of training images inside them.");
     mark_item("strata");
     ImGui::SameLine();
     if (ImGui::SmallButton("reset view")) {

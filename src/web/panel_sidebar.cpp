@@ -13,7 +13,7 @@
 namespace web {
 
 // The intensity window files are read through: the card's (and why), or one the user types, e.g.
-// 0:4095 for 12-bit data in 16-bit files. It applies to files added from then on; each row keeps the
+// 0:4095 for 12-bit data in 16-bit files. It applies to files decoded from then on; each row keeps the
 // window it was read with (the CSV's input_range column).
 void draw_window_control() {
     AppState& s = app();
@@ -21,7 +21,7 @@ void draw_window_control() {
     ImGui::Text("window  %s", stratum::window_text(w).c_str());
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Sample values LO..HI become the network's -1..1.\n%s",
-                          s.window_overridden ? "Set here: applies to files added from now on."
+                          s.window_overridden ? "Set here: applies to files decoded from now on."
                                               : ("From the model card: " + s.model.card.window_source).c_str());
     ImGui::SetNextItemWidth(110);
     ImGui::InputTextWithHint("##window", "LO:HI", s.window_text, sizeof s.window_text);

@@ -59,12 +59,26 @@ Batch* batch_for(int ticket) {
 
 int add_file(const std::string& path, const std::string& relative, const std::string& key, double now_ms) {
     AppState& s = app();
-    if (!s.file_keys.insert(key).second) {
+    const auto known_file = s.file_keys.find(key);
+    if (known_file != s.file_keys.end() && known_file->second < s.rows.size()) {
+        // A file that failed or was cancelled is tried again, in its row; one scored or on its way is not
+        // added twice.
+        FileRow& again = s.rows[known_file->second];
+        if (again.status == FileRow::Status::Failed || again.status == FileRow::Status::Cancelled) {
+            again.status = FileRow::Status::Queued;
+            again.error.clear();
+            again.name = again.source;
+            if (s.progress.total == 0) s.progress.started_ms = now_ms;
+            s.progress.total++;
+            s.view.order_dirty = true;
+            return static_cast<int>(known_file->second);
+        }
         ++s.duplicates_skipped;
         s.notice = std::to_string(s.duplicates_skipped) + (s.duplicates_skipped == 1 ? " file was" : " files were") +
                    " already in the table (same name and size) and not added again";
         return -1;
     }
+    s.file_keys[key] = s.rows.size();
     FileRow row;
     row.id = s.next_row_id++;
     row.name = row.source = path;
@@ -78,7 +92,7 @@ int add_file(const std::string& path, const std::string& relative, const std::st
 }
 
 int add_page(int row, int generation, int index, int count, std::size_t values, const std::uint8_t* thumbnail,
-             std::size_t thumbnail_size, const std::string& note) {
+             std::size_t thumbnail_size, const std::string& note, const std::string& input_range) {
     AppState& s = app();
     if (!known(row, generation)) return -1;
     std::size_t at = static_cast<std::size_t>(row);
@@ -90,7 +104,7 @@ int add_page(int row, int generation, int index, int count, std::size_t values, 
     }
     FileRow& r = s.rows[at];
     r.note = note;
-    r.input_range = stratum::window_text(input_window());
+    r.input_range = input_range.empty() ? stratum::window_text(input_window()) : input_range;
     if (thumbnail && thumbnail_size == static_cast<std::size_t>(kThumbnail) * kThumbnail * 4)
         r.thumbnail.assign(thumbnail, thumbnail + thumbnail_size);
     s.view.order_dirty = true;
@@ -263,6 +277,7 @@ std::string input_spec_json() {
                           {"width", m.card.input.width},
                           {"fit", m.card.input.fit == stratum::Fit::Stretch ? 1 : 0},
                           {"batch", kBatchSize},
+                          {"window_text", stratum::window_text(w)},
                           {"window", {{"lo", w.lo}, {"hi", w.hi}, {"depth", depth}}}}
         .dump();
 }

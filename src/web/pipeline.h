@@ -19,7 +19,8 @@ constexpr int kBatchSize = 32;
 // A file the page will decode (drop, picker or demo): `path` as shown (the dropped folder's name
 // first), `relative` the path below the dropped or picked folder, from which the label comes
 // (stratum::label_for_path, as the CLI labels a folder's files). `key` identifies the file (its path
-// and size): a file already in the table is not added again (returns -1; the status bar counts them).
+// and size): a file already in the table is not added again (returns -1; the status bar counts them),
+// unless it failed or was cancelled: then its row waits for it again (and is returned).
 // `now_ms` starts the progress clock. Returns its row.
 int add_file(const std::string& path, const std::string& relative, const std::string& key, double now_ms);
 
@@ -29,8 +30,10 @@ int add_file(const std::string& path, const std::string& relative, const std::st
 // later pages get rows of their own. Returns the row whose tensor web/pipeline.js now holds for the
 // encoder, or -1 when it should drop it: a stale generation, a row no longer waiting, or a tensor
 // made for another model input (that row then fails, saying so).
+// `input_range`: the window the page was read through (input_spec_json's window_text when its decode
+// began; "" takes the window now).
 int add_page(int row, int generation, int index, int count, std::size_t values, const std::uint8_t* thumbnail,
-             std::size_t thumbnail_size, const std::string& note);
+             std::size_t thumbnail_size, const std::string& note, const std::string& input_range = "");
 // Decoding stopped part-way through the file registered as `row` (after some pages): a row that says so.
 void add_failure(int row, int generation, const std::string& message);
 // The file registered as `row` gave no page: its row fails with `message`.
@@ -60,7 +63,7 @@ void apply_labels(const std::vector<std::pair<std::string, std::string>>& labels
 // A labels CSV (file,label). Returns "" or the reason it was refused (also the status bar's notice).
 std::string load_labels(const std::string& csv_text);
 
-// What the workers decode for: {"channels","height","width","fit","batch","window":{"lo","hi","depth"}}
+// What the workers decode for: {"channels","height","width","fit","batch","window_text","window":{"lo","hi","depth"}}
 // of the model in use (fit 0 centre crop, 1 stretch; depth 0 8-bit, 1 16-bit, 2 as stored), or ""
 // before one is ready.
 std::string input_spec_json();

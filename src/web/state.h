@@ -3,7 +3,7 @@
 // which build natively too (tests/web).
 #pragma once
 #include <cstdint>
-#include <set>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -103,7 +103,7 @@ struct AppState {
     int last_ticket = 0;
     Batch in_flight;
     int clears = 0;                    // bumped by Clear and by a model change: the rows start again
-    std::set<std::string> file_keys;   // the files in the table (name and size): one row set each
+    std::map<std::string, std::size_t> file_keys;  // the files in the table (name and size) and their rows
     std::size_t duplicates_skipped = 0;  // since the last Clear
     std::string notice;               // one line for the status bar
     // The intensity window files are read through: the card's, unless the user set another (the

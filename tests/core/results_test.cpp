@@ -137,7 +137,7 @@ TEST_CASE("plain words for calibrated scores, thresholds and models", "[results]
     CHECK(stratum::threshold_meaning({"training_quantile", 0.95, 3.5}) == "5 % of the training images score above it");
     CHECK(stratum::threshold_meaning({"training_quantile", 0.999, 3.5}) == "0.1 % of the training images score above it");
     CHECK(stratum::threshold_meaning({"median_plus_k_mad", 3, 2.0}) ==
-          "the training images' median plus 3 x their median absolute deviation");
+          "3 median absolute deviations from the training images' median, on the anomalous side");
     CHECK(stratum::threshold_meaning({"top_percent", 2.5, 1.0}) == "the top 2.5 % of the images scored here lie above it");
     CHECK(stratum::threshold_meaning({"manual", 0, 1.0}) == "set by hand");
     CHECK(stratum::calibrated_score_meaning().find("1.4826") != std::string::npos);

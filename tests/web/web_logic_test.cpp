@@ -386,3 +386,19 @@ TEST_CASE("the report is one self-contained HTML file, every outside text escape
     CHECK(html.find("http") == std::string::npos);
     CHECK(html.find("src=\"") == html.find("src=\"data:"));
 }
+
+TEST_CASE("a file that failed or was cancelled can be tried again in its row", "[web]") {
+    fresh_page();
+    const int failed = add_file("f.png", "f.png", "f.png\n1", 0);
+    decode_failed(failed, generation(), "could not read the file");
+    const int cancelled = add_file("c.png", "c.png", "c.png\n1", 0);
+    cancel_pipeline();
+    CHECK(app().rows[static_cast<std::size_t>(cancelled)].status == FileRow::Status::Cancelled);
+    CHECK(add_file("f.png", "f.png", "f.png\n1", 0) == failed);
+    CHECK(add_file("c.png", "c.png", "c.png\n1", 0) == cancelled);
+    CHECK(app().rows.size() == 2);
+    CHECK(app().rows[static_cast<std::size_t>(failed)].status == FileRow::Status::Queued);
+    CHECK(app().rows[static_cast<std::size_t>(failed)].error.empty());
+    CHECK(app().progress.total == 2);
+    CHECK(add_file("f.png", "f.png", "f.png\n1", 0) == -1);  // now on its way: not twice
+}
