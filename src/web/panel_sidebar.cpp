@@ -164,13 +164,9 @@ void draw_threshold_panel() {
 
 void draw_metrics_panel() {
     const AppState& s = app();
-    std::vector<double> scores;
-    std::vector<bool> labels;
-    for (const FileRow& r : s.rows)
-        if (r.status == FileRow::Status::Scored && r.label != Label::Unknown) {
-            scores.push_back(r.score);
-            labels.push_back(r.label == Label::Anomalous);
-        }
+    const LabelledScores labelled = labelled_scores();
+    const std::vector<double>& scores = labelled.scores;
+    const std::vector<bool>& labels = labelled.anomalous;
     if (!ImGui::CollapsingHeader("Labels and ROC", ImGuiTreeNodeFlags_DefaultOpen)) return;
     const std::size_t anomalous = static_cast<std::size_t>(std::count(labels.begin(), labels.end(), true));
     if (scores.empty() || anomalous == 0 || anomalous == scores.size()) {

@@ -137,20 +137,16 @@ std::string report_html(std::size_t top) {
     const stratum::ScoreSpec score = chosen_score();
     std::vector<std::size_t> scored;
     std::size_t failed = 0, flagged = 0;
-    std::vector<double> values, labelled_scores;
-    std::vector<bool> labels;
     for (std::size_t i = 0; i < s.rows.size(); ++i) {
         const FileRow& r = s.rows[i];
         if (r.status == FileRow::Status::Failed) ++failed;
         if (r.status != FileRow::Status::Scored) continue;
         scored.push_back(i);
-        values.push_back(r.score);
         flagged += is_flagged(r);
-        if (r.label != Label::Unknown) {
-            labelled_scores.push_back(r.score);
-            labels.push_back(r.label == Label::Anomalous);
-        }
     }
+    const std::vector<double> values = scored_values();
+    const LabelledScores labelled = labelled_scores();
+    const std::vector<bool>& labels = labelled.anomalous;
     std::string html =
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>stratum report: " + escape(card.name) +
         "</title><style>body{font:14px/1.45 system-ui,sans-serif;max-width:980px;margin:24px auto;color:#222}"
@@ -172,12 +168,12 @@ std::string report_html(std::size_t top) {
     if (!values.empty()) html += "<div><h2>Scores</h2>" + histogram_svg(values, s.threshold.value) + "</div>";
     const std::size_t anomalous = static_cast<std::size_t>(std::count(labels.begin(), labels.end(), true));
     if (anomalous > 0 && anomalous < labels.size()) {
-        const stratum::Confusion c = stratum::confusion_at(labelled_scores, labels, s.threshold.value);
+        const stratum::Confusion c = stratum::confusion_at(labelled.scores, labels, s.threshold.value);
         auto show = [](double v) { return std::isnan(v) ? std::string("n/a") : number(v); };
-        html += "<div><h2>Labels</h2><p>AUROC <b>" + number(stratum::auroc(labelled_scores, labels), 4) + "</b> (" +
+        html += "<div><h2>Labels</h2><p>AUROC <b>" + number(stratum::auroc(labelled.scores, labels), 4) + "</b> (" +
                 std::to_string(labels.size() - anomalous) + " normal, " + std::to_string(anomalous) + " anomalous); at the threshold: precision " +
                 show(c.precision()) + ", recall " + show(c.recall()) + ", F1 " + show(c.f1()) + ".</p>" +
-                roc_svg(stratum::roc_curve(labelled_scores, labels), c) + "</div>";
+                roc_svg(stratum::roc_curve(labelled.scores, labels), c) + "</div>";
     }
     if (card.has_projection && !scored.empty())
         html += "<div><h2>Latent space (PCA)</h2>" + pca_svg(s) +

@@ -21,6 +21,16 @@ std::vector<double> scored_values() {
     return values;
 }
 
+LabelledScores labelled_scores() {
+    LabelledScores l;
+    for (const FileRow& r : app().rows)
+        if (r.status == FileRow::Status::Scored && r.label != Label::Unknown) {
+            l.scores.push_back(r.score);
+            l.anomalous.push_back(r.label == Label::Anomalous);
+        }
+    return l;
+}
+
 std::vector<double> shown_norms() {
     std::vector<double> norms;
     for (const stratum::ProjectedPoint& p : app().model.card.projection_sample) norms.push_back(p.norm);

@@ -124,6 +124,13 @@ inline bool is_flagged(const FileRow& r) { return r.status == FileRow::Status::S
 
 // Scores of the scored rows, in row order (for thresholds and histograms).
 std::vector<double> scored_values();
+// The scored rows whose label is known: their scores, and whether each is labelled anomalous (for
+// AUROC, the ROC curve and precision at the threshold; the Labels panel and the report).
+struct LabelledScores {
+    std::vector<double> scores;
+    std::vector<bool> anomalous;
+};
+LabelledScores labelled_scores();
 // The norms the latent plot shows: the card's training sample, then the scored rows (for strata_axis).
 std::vector<double> shown_norms();
 // Recomputes the threshold from its preset (not for Manual).

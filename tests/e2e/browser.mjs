@@ -70,3 +70,21 @@ export async function waitForResults(page, count, timeoutMs = 60000) {
   }, count, { timeout: timeoutMs, polling: 100 });
   return handle.jsonValue();
 }
+
+// Two animation frames: the page has drawn (and laid out) what the last event changed.
+export function frames(page) {
+  return page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+}
+
+// What a user does with a pointer on the widget marked `mark` (globalThis.stratum.ui()): over it for a
+// frame, pressed and released in frames of their own (ImGui 1.86 reads the button state once a frame).
+export async function press(page, mark) {
+  const rect = (await page.evaluate(() => globalThis.stratum.ui()))[mark];
+  if (!rect) throw new Error(`no widget marked ${mark} was drawn`);
+  await page.mouse.move((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2);
+  await frames(page);
+  await page.mouse.down();
+  await frames(page);
+  await page.mouse.up();
+  await frames(page);
+}

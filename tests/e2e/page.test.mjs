@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startSession, dropFiles, waitForResults } from './browser.mjs';
+import { startSession, dropFiles, waitForResults, frames, press } from './browser.mjs';
 
 const site = resolve(process.env.STRATUM_SITE || 'build-web/site');
 const artifacts = resolve(process.env.STRATUM_ARTIFACTS || 'test-artifacts');
@@ -170,13 +170,12 @@ test('the mouse wheel moves one notch at a time, and a new sort starts at the to
     bytes: readFileSync(join(inputs, sources[i % sources.length])) }));
   await dropFiles(page, files);
   await waitForResults(page, files.length);
-  const frames = () => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-  const view = async () => { await frames(); await page.waitForTimeout(100); return (await page.evaluate(() => globalThis.stratum.results())).view; };
+  const view = async () => { await frames(page); await page.waitForTimeout(100); return (await page.evaluate(() => globalThis.stratum.results())).view; };
   const centre = (r) => [(r[0] + r[2]) / 2, (r[1] + r[3]) / 2];
   const marks = await page.evaluate(() => globalThis.stratum.ui());
 
   await page.mouse.move(...centre(marks.table));
-  await frames();
+  await frames(page);
   const before = await view();
   assert.equal(before.table_scroll, 0);
   assert.ok(before.table_scroll_max > 2000, `200 rows scroll: ${before.table_scroll_max}`);
@@ -188,7 +187,7 @@ test('the mouse wheel moves one notch at a time, and a new sort starts at the to
   assert.equal((await view()).table_scroll, 0, 'one notch up goes back');
 
   await page.mouse.move(...centre(marks.plot));
-  await frames();
+  await frames(page);
   await page.mouse.wheel(0, -100);  // one notch up: zoom in by one step
   const zoomed = await view();
   assert.ok(Math.abs(zoomed.zoom - 1.15) < 1e-3, `one notch up zoomed to ${zoomed.zoom}`);
@@ -198,14 +197,7 @@ test('the mouse wheel moves one notch at a time, and a new sort starts at the to
   await page.mouse.move(...centre(marks.table));
   for (let i = 0; i < 5; i++) await page.mouse.wheel(0, 100);
   assert.ok((await view()).table_scroll > 0);
-  // As a user clicks: the pointer over the header for a frame, then pressed and released in frames of
-  // their own (ImGui 1.86 reads the button's state once a frame).
-  const header = (await page.evaluate(() => globalThis.stratum.ui())).score_header;
-  await page.mouse.move(...centre(header));
-  await frames();
-  await page.mouse.down();
-  await frames();
-  await page.mouse.up();
+  await press(page, 'score_header');
   const sorted = await view();
   assert.equal(sorted.table_scroll, 0, 'sorting by score shows the top of the new order');
   const scored = (await page.evaluate(() => globalThis.stratum.results())).rows.filter((r) => r.status === 'scored');
@@ -214,19 +206,6 @@ test('the mouse wheel moves one notch at a time, and a new sort starts at the to
   await page.screenshot({ path: join(artifacts, 'page-sorted-1400.png') });
   await page.close();
 });
-
-// What a user does with a pointer: over the widget for a frame, pressed and released in frames of
-// their own (ImGui 1.86 reads the button state once a frame).
-async function press(page, mark) {
-  const frames = () => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-  const rect = (await page.evaluate(() => globalThis.stratum.ui()))[mark];
-  await page.mouse.move((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2);
-  await frames();
-  await page.mouse.down();
-  await frames();
-  await page.mouse.up();
-  await frames();
-}
 
 const readyPage = async (query, viewport = { width: 1400, height: 900 }) => {
   const page = await browser.newPage({ viewport });

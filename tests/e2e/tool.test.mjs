@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve, basename } from 'node:path';
-import { startSession, dropFiles, waitForResults } from './browser.mjs';
+import { startSession, dropFiles, waitForResults, frames } from './browser.mjs';
 
 const { STRATUM, IMAGE_FIXTURES, SHARED_DATA, WORK } = process.env;
 const site = resolve(process.env.STRATUM_SITE || 'build-web/site');
@@ -42,9 +42,6 @@ function cliScores(onnx, extra, out, folder = images) {
 // Within 1e-4, relative for values above 1: ONNX Runtime and libtorch differ by float32 rounding,
 // which is relative, and a far-out image (calibrated score 60) carries it at that size.
 const close = (a, b) => Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b));
-// Two animation frames: the page has drawn (and laid out) what the last event changed.
-const frames = (page) => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-
 // Types LO:HI in the Model panel's window field and presses "Use window", as a user would. The field's
 // place is read after the page has settled (rows arriving can move the left column); a click that
 // landed while the layout moved is tried again, and the window the page reads with is returned.
