@@ -14,10 +14,13 @@ const split = (line) => line.match(/("([^"]|"")*"|[^,]*)(,|$)/g).slice(0, -1)
   .map((f) => f.replace(/,$/, '').replace(/^"(.*)"$/s, '$1').replace(/""/g, '"'));
 const [header, ...rows] = readFileSync(file, 'utf8').trim().split(/\r?\n/).map(split);
 const at = (name) => header.indexOf(name);
-const scores = ['norm', ...header.slice(at('error') + 1)];
+// The score columns: norm, then those between error and input_range (the text and context columns follow).
+const scores = ['norm', ...header.slice(at('error') + 1, at('input_range') > 0 ? at('input_range') : undefined)];
 const scored = rows.filter((r) => r[at('error')] === '');
 for (const name of scores) {
   const values = scored.map((r) => ({ v: Number(r[at(name)]), anomalous: r[at('label')] !== normal }));
+  // Text columns (input_range, note, model...) are no score; a NaN would never equal itself below.
+  if (values.some((x) => Number.isNaN(x.v))) continue;
   values.sort((a, b) => a.v - b.v);
   let rankSum = 0;
   for (let i = 0; i < values.length;) {

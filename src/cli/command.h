@@ -28,6 +28,7 @@ Command add_export_command(CLI::App& app);
 Command add_score_command(CLI::App& app);
 Command add_eval_command(CLI::App& app);
 Command add_study_command(CLI::App& app);
+Command add_localise_command(CLI::App& app);
 
 // Where a command computes: every torch-backed command takes the same two options.
 void add_compute_options(CLI::App* command, int& threads, std::string& device);

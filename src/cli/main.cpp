@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     commands.push_back(cli::add_score_command(app));
     commands.push_back(cli::add_eval_command(app));
     commands.push_back(cli::add_study_command(app));
+    commands.push_back(cli::add_localise_command(app));
 #else
     // Listed all the same, so that asking for one says why it is missing rather than "not expected".
     for (const std::string name : {"train", "export", "score", "eval", "study"}) {

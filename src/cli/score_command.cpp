@@ -14,12 +14,14 @@
 #include <memory>
 #include <thread>
 
+#include "anomaly_map.h"
 #include "csv.h"
 #include "command.h"
 #include "dataset.h"
 #include "error.h"
 #include "explain.h"
 #include "image.h"
+#include "image_write.h"
 #include "intensity.h"
 #include "native_encoder.h"
 #include "preprocess.h"
@@ -40,6 +42,10 @@ struct ScoreOptions {
     std::string latents;              // also write the latents as TSV here
     std::string score;                // which of the card's scores drives score and verdict; "" = the card's default
     std::string input_range;          // "LO:HI" in the files' sample values, overriding the card's window; "" = the card's
+    std::string maps;                 // write each image's map PNG (image | reconstruction | overlay) and values here
+    std::string map;                  // which of the card's maps; "" = the card's default
+    int map_size = kMapViewSide;      // the longer side of each panel, pixels
+    double map_opacity = kDefaultMapOpacity;
     int batch = 64;
     int threads = 0;
     std::string device = "auto";
@@ -65,6 +71,65 @@ struct Page {
     std::vector<double> extras;
 };
 
+
+// Where a page's map files go: DIR/<the folder given's name>/<the file's path inside it>, or DIR/<the
+// file's name> for a file given alone, with ".pageK" for a page of a stack; then ".maps.png" and
+// ".map.tsv". `name` is that path below DIR (map_names).
+std::string map_file_base(const std::string& dir, const std::string& name, int index, int count) {
+    std::string base = (fs::path(dir) / name).string();
+    if (count > 1) base += ".page" + std::to_string(index + 1);
+    return base;
+}
+
+// Each source's path below the maps folder (map_file_base): a folder keeps its own name and layout, so
+// that nothing lands outside the maps folder whatever the inputs' paths.
+std::vector<std::string> map_names(const std::vector<std::string>& inputs, const std::vector<train::ImageSource>& sources) {
+    std::vector<std::string> names;
+    for (const train::ImageSource& s : sources) {
+        const fs::path location(s.location);
+        std::string name = location.filename().string();
+        for (const std::string& input : inputs) {
+            std::error_code ec;
+            if (!fs::is_directory(input, ec)) continue;
+            const fs::path root = fs::path(input).lexically_normal();
+            const fs::path inside = location.lexically_normal().lexically_relative(root);
+            if (inside.empty() || *inside.begin() == "..") continue;
+            fs::path folder = root.filename().empty() ? root.parent_path().filename() : root.filename();
+            if (folder.empty() || folder == "." || folder == "..") folder = "input";
+            name = (folder / inside).string();
+            break;
+        }
+        names.push_back(name);
+    }
+    return names;
+}
+
+// The calibrated map at the input size as text: one line per row of pixels, tab-separated.
+std::string map_tsv(const std::vector<float>& map, int width) {
+    std::string text;
+    char value[32];
+    for (std::size_t i = 0; i < map.size(); ++i) {
+        std::snprintf(value, sizeof value, "%.6g", static_cast<double>(map[i]));
+        text += value;
+        text += (i + 1) % static_cast<std::size_t>(width) == 0 ? "\n" : "\t";
+    }
+    return text;
+}
+
+// Writes the page's map files (see map_file_base): image | reconstruction | overlay, and the values.
+void write_map_files(const std::string& base, const Image& image, const InputSpec& input, const ModelCard& card,
+                     int map, const train::NativeEncoder::Encoded& e, const ScoreOptions& o) {
+    const MapSpec& spec = card.maps[static_cast<std::size_t>(map)];
+    const std::vector<float>& raw = e.maps.at(static_cast<std::size_t>(map));
+    const std::vector<float> values = map_at_input(raw.data(), raw.size(), spec, input);
+    const MapView view = make_map_view(image, input, o.map_size);
+    const Image recon = reconstruction_view(e.reconstructed.data(), e.reconstructed.size(), view, input);
+    const Image overlay = overlay_map(view, values, input, spec.threshold, o.map_opacity);
+    const std::vector<std::uint8_t> png = encode_png(map_triptych(view, recon, overlay));
+    fs::create_directories(fs::path(base).parent_path());
+    train::write_file_atomic(base + ".maps.png", std::string(png.begin(), png.end()));
+    train::write_file_atomic(base + ".map.tsv", map_tsv(values, input.width));
+}
 
 std::vector<train::ImageSource> expand_inputs(const std::vector<std::string>& inputs, std::vector<Row>& failures) {
     std::vector<train::ImageSource> sources;
@@ -103,8 +168,11 @@ int run_score(const ScoreOptions& o) {
     const std::size_t extra_count = extra_outputs_width(card);  // values per image
     std::vector<Row> rows;
     const std::vector<train::ImageSource> sources = expand_inputs(o.inputs, rows);
+    const std::vector<std::string> names_below_maps = o.maps.empty() ? std::vector<std::string>{} : map_names(o.inputs, sources);
     const bool tty = isatty(STDERR_FILENO);
 
+    if (!o.map.empty() && o.maps.empty()) throw Error("--map chooses the map that --maps writes: give --maps DIR too");
+    const int map = o.maps.empty() ? -1 : map_index(card, o.map.empty() ? card.default_map : o.map);
     InputSpec input = card.input;
     if (!o.input_range.empty()) input.window = parse_window(o.input_range, SampleType::Float32, "--input-range");
     const std::string window = window_text(input.window);
@@ -112,7 +180,8 @@ int run_score(const ScoreOptions& o) {
     // Decode and preprocess in parallel (the core's code). On the CPU each worker also encodes its
     // image alone, on one torch thread: a score never depends on which other files share the run
     // (batched convolutions sum in an order that depends on the batch). A GPU encodes in batches.
-    const bool batched = encoder->on_gpu();
+    // Maps are made per image, beside the decoded image they are drawn on (never all kept at once).
+    const bool batched = encoder->on_gpu() && map < 0;
     const int workers = std::max(1, o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency()));
     if (!batched) encoder->set_threads(1);
     std::vector<std::vector<Page>> pages(sources.size());
@@ -128,7 +197,9 @@ int run_score(const ScoreOptions& o) {
                     page.note = image_note(image, input.window);
                     page.input = preprocess(image, input);
                     if (!batched) {
-                        train::NativeEncoder::Encoded e = encoder->encode(page.input.data(), 1, true);
+                        train::NativeEncoder::Encoded e = encoder->encode(page.input.data(), 1, true, map >= 0);
+                        if (map >= 0)
+                            write_map_files(map_file_base(o.maps, names_below_maps[i], index, count), image, input, card, map, e, o);
                         page.latent = std::move(e.latents);
                         page.extras = std::move(e.extras);
                         page.input = {};
@@ -259,6 +330,15 @@ Command add_score_command(CLI::App& app) {
     sc->add_option("--input-range", o->input_range,
                    "Intensity window LO:HI in the files' sample values, instead of the card's (e.g. 0:4095 for 12-bit "
                    "data in 16-bit files); the CSV's input_range column records the window used");
+    sc->add_option("--maps", o->maps,
+                   "Also write, per image, DIR/<its path>.maps.png (the image | its reconstruction G(E(x)) | the anomaly map "
+                   "over the image, the model's crop marked by the dimmed outside) and DIR/<its path>.map.tsv (the calibrated "
+                   "map at the model's input size, one line per pixel row); the page shows the same maps");
+    sc->add_option("--map", o->map, "Which of the card's maps --maps draws (pixel, feature_16, feature_4, ...; default: the card's)");
+    sc->add_option("--map-size", o->map_size, "The longer side of each panel of the maps PNG, in pixels")
+        ->capture_default_str()->check(CLI::Range(16, 4096));
+    sc->add_option("--map-opacity", o->map_opacity, "How strongly the map covers the image, 0-1")
+        ->capture_default_str()->check(CLI::Range(0.0, 1.0));
     sc->add_option("--batch", o->batch, "Images per encoder call on a GPU (on the CPU each image is encoded alone: its score never depends on the other files)")->capture_default_str()->check(CLI::PositiveNumber);
     add_compute_options(sc, o->threads, o->device);
 

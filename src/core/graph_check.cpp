@@ -34,6 +34,13 @@ std::string graph_mismatch(const ModelCard& card, const GraphProbe& probe) {
                 return "the graph has no output \"" + spec.output + "\" (the card's " + spec.name + " score); its outputs are " +
                        outputs;
             }
+        // Maps are run only for the images a front-end shows; their outputs must be there all the same.
+        std::vector<std::string> map_outputs;
+        if (!card.maps.empty()) map_outputs.push_back("reconstructed");
+        for (const MapSpec& m : card.maps) map_outputs.push_back(m.output);
+        for (const std::string& name : map_outputs)
+            if (std::find(probe.output_names.begin(), probe.output_names.end(), name) == probe.output_names.end())
+                return "the graph has no output \"" + name + "\" (the card's maps need it)";
     }
     const InputSpec& in = card.input;
     if (!probe.run_error.empty())

@@ -26,7 +26,7 @@ struct GraphProbe {
 };
 
 // "" when the graph is what the card describes; else the first reason, in the order: sha256, the input
-// name, a missing output, the probe run, the latent's shape, the latent's values, each extra output's
+// name, a missing output (the scores', then "reconstructed" and the maps' when the card has maps), the probe run, the latent's shape, the latent's values, each extra output's
 // shape and values (widths as ExtraScore::output_width says: 1 value an image, or a feature vector).
 std::string graph_mismatch(const ModelCard& card, const GraphProbe& probe);
 

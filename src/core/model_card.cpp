@@ -300,6 +300,55 @@ void parse_extra_scores(const json& root, ModelCard& card) {
     }
 }
 
+void parse_maps(const json& root, ModelCard& card) {
+    const auto it = root.find("maps");
+    if (it == root.end() || it->is_null()) return;
+    if (!it->is_array()) fail("maps", "expected an array or null");
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        const std::string path = "maps[" + std::to_string(i) + "]";
+        const json& e = (*it)[i];
+        if (!e.is_object()) fail(path, "expected an object");
+        MapSpec m;
+        m.name = string_at(e, path, "name");
+        if (m.name.empty()) fail(path + ".name", "must not be empty");
+        for (const MapSpec& before : card.maps)
+            if (before.name == m.name) fail(path + ".name", "\"" + m.name + "\" is listed twice");
+        m.output = string_at(e, path, "output");
+        if (m.output.empty() || m.output == card.output_name)
+            fail(path + ".output", "must name a graph output other than the latent");
+        m.description = string_at(e, path, "description");
+        m.width = static_cast<int>(integer_at(e, path, "width", 1, card.input.width));
+        m.height = static_cast<int>(integer_at(e, path, "height", 1, card.input.height));
+        const std::size_t positions = static_cast<std::size_t>(m.width) * m.height;
+        m.median = numbers_at(e, path, "median");
+        m.spread = numbers_at(e, path, "spread");
+        if (m.median.size() != positions) fail(path + ".median", "expected width x height = " + std::to_string(positions) + " numbers");
+        if (m.spread.size() != positions) fail(path + ".spread", "expected width x height = " + std::to_string(positions) + " numbers");
+        for (double v : m.spread)
+            if (!(v > 0)) fail(path + ".spread", "every spread must be positive");
+        const json& t = object_at(e, path, "threshold");
+        if (string_at(t, path + ".threshold", "method") != "training_quantile_of_maximum")
+            fail(path + ".threshold.method", "expected \"training_quantile_of_maximum\"");
+        m.threshold_quantile = number_at(t, path + ".threshold", "parameter");
+        if (!(m.threshold_quantile > 0 && m.threshold_quantile < 1)) fail(path + ".threshold.parameter", "must lie in (0, 1)");
+        m.threshold = number_at(t, path + ".threshold", "value");
+        if (!(m.threshold > 0)) fail(path + ".threshold.value", "must be positive (the colour scale is anchored there)");
+        card.maps.push_back(std::move(m));
+    }
+    const auto d = root.find("default_map");
+    if (d == root.end() || d->is_null()) {
+        if (!card.maps.empty()) card.default_map = card.maps.front().name;
+        return;
+    }
+    if (!d->is_string()) fail("default_map", "expected a string");
+    card.default_map = d->get<std::string>();
+    try {
+        map_index(card, card.default_map);
+    } catch (const Error& e) {
+        fail("default_map", e.what());
+    }
+}
+
 void parse_projection(const json& root, ModelCard& card) {
     const auto it = root.find("projection");
     if (it == root.end() || it->is_null()) return;  // optional: a card may carry no projection
@@ -404,6 +453,7 @@ ModelCard parse_model_card(const std::string& json_text) {
     parse_training(root, card);
     parse_architecture(root, card);
     parse_extra_scores(root, card);
+    parse_maps(root, card);
     return card;
 }
 
@@ -414,6 +464,16 @@ std::vector<ScoreSpec> card_scores(const ModelCard& card) {
     for (const ExtraScore& x : card.extra_scores)
         specs.push_back({x.name, x.output, x.description, x.direction, x.calibration, x.threshold});
     return specs;
+}
+
+int map_index(const ModelCard& card, const std::string& name) {
+    std::string names;
+    for (std::size_t i = 0; i < card.maps.size(); ++i) {
+        if (card.maps[i].name == name) return static_cast<int>(i);
+        names += (i ? ", " : "") + card.maps[i].name;
+    }
+    if (card.maps.empty()) throw Error("the model has no anomaly maps (export it again with this version of stratum)");
+    throw Error("the model offers no map \"" + name + "\" (it offers: " + names + ")");
 }
 
 std::size_t extra_outputs_width(const ModelCard& card) {
@@ -534,6 +594,23 @@ std::string write_model_card(const ModelCard& card) {
                          {"gaussian", x.has_gaussian ? gaussian_json(x.gaussian) : json(nullptr)}});
     root["extra_scores"] = extra;
     root["default_score"] = card.default_score;
+    if (!card.maps.empty()) {
+        json maps = json::array();
+        for (const MapSpec& m : card.maps)
+            maps.push_back({{"name", m.name},
+                            {"output", m.output},
+                            {"description", m.description},
+                            {"width", m.width},
+                            {"height", m.height},
+                            {"calibrated", "per position: (raw - median) / spread, spread = 1.4826 MAD over the training images"},
+                            {"median", m.median},
+                            {"spread", m.spread},
+                            {"threshold", {{"method", "training_quantile_of_maximum"},
+                                           {"parameter", m.threshold_quantile},
+                                           {"value", m.threshold}}}});
+        root["maps"] = maps;
+        root["default_map"] = card.default_map;
+    }
     std::string out;
     write_indented(root, 0, out);
     return out + "\n";

@@ -71,6 +71,24 @@ struct ExtraScore {
     }
 };
 
+// An anomaly map the graph computes per image (issue 19): at each position, how much the image and
+// its reconstruction G(E(x)) differ, in pixels or in the critic's features at one resolution. The
+// graph's output `output` is [N, 1, height, width] raw residuals (mean over channels of |a - b|);
+// the core calibrates them per position against the training images (anomaly_map.h).
+struct MapSpec {
+    std::string name;         // "pixel", "feature_16", "feature_4", ...: unique
+    std::string output;       // the graph output
+    std::string description;  // one line for people
+    int width = 0, height = 0;  // the map's resolution (at most the input's)
+    // Per position, row-major (height x width): the training images' median raw residual, and their
+    // spread, 1.4826 x MAD floored at a small fraction of the map's typical MAD (never 0).
+    std::vector<double> median, spread;
+    // In calibrated units: this quantile, over the training images, of each image's largest
+    // calibrated value ("5 % of the training images have a position above it" at 0.95).
+    double threshold = 1.0;
+    double threshold_quantile = 0.95;
+};
+
 struct ModelCard {
     static constexpr int kFormatVersion = 1;
     std::string name;
@@ -92,7 +110,12 @@ struct ModelCard {
     Architecture architecture;
     std::vector<ExtraScore> extra_scores;  // optional; cards of encoder-only graphs have none
     std::string default_score = "norm";    // which score drives the verdict unless the user picks another
+    std::vector<MapSpec> maps;             // optional; cards made before maps existed have none
+    std::string default_map;               // a name in maps, or empty when there are none
 };
+
+// Index of a map in card.maps; throws stratum::Error listing the names the card offers.
+int map_index(const ModelCard& card, const std::string& name);
 
 // Every score a card offers, uniformly: the norm first (index 0, from the top-level fields), then the
 // extra scores in card order.

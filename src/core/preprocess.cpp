@@ -111,24 +111,30 @@ Fit parse_fit(const std::string& name) {
 
 std::string fit_name(Fit fit) { return fit == Fit::CenterCrop ? "center_crop" : "stretch"; }
 
+CropRect input_crop(int image_width, int image_height, int width, int height, Fit fit) {
+    if (width <= 0 || height <= 0) throw Error("resize target must be positive");
+    if (image_width <= 0 || image_height <= 0) throw Error("resize of an empty image");
+    CropRect r{0, 0, image_width, image_height};
+    if (fit == Fit::CenterCrop) {
+        // Compare aspect ratios in integers: image.w / image.h against width / height.
+        const long long lhs = static_cast<long long>(image_width) * height;
+        const long long rhs = static_cast<long long>(width) * image_height;
+        if (lhs > rhs) {  // too wide
+            r.width = std::max(1, static_cast<int>(rhs / height));
+            r.x = (image_width - r.width) / 2;
+        } else if (lhs < rhs) {  // too tall
+            r.height = std::max(1, static_cast<int>(lhs / width));
+            r.y = (image_height - r.height) / 2;
+        }
+    }
+    return r;
+}
+
 Image resize_image(const Image& image, int width, int height, Fit fit) {
     if (width <= 0 || height <= 0) throw Error("resize target must be positive");
     if (image.width <= 0 || image.height <= 0 || image.sample_count() == 0) throw Error("resize of an empty image");
-    int x0 = 0, y0 = 0, cw = image.width, ch = image.height;
-    if (fit == Fit::CenterCrop) {
-        // Compare aspect ratios in integers: image.w / image.h against width / height.
-        const long long lhs = static_cast<long long>(image.width) * height;
-        const long long rhs = static_cast<long long>(width) * image.height;
-        if (lhs > rhs) {  // too wide
-            cw = static_cast<int>(rhs / height);
-            if (cw < 1) cw = 1;
-            x0 = (image.width - cw) / 2;
-        } else if (lhs < rhs) {  // too tall
-            ch = static_cast<int>(lhs / width);
-            if (ch < 1) ch = 1;
-            y0 = (image.height - ch) / 2;
-        }
-    }
+    const CropRect c = input_crop(image.width, image.height, width, height, fit);
+    const int x0 = c.x, y0 = c.y, cw = c.width, ch = c.height;
     switch (image.type) {
         case SampleType::UInt8: return resize_typed<std::uint8_t>(image, width, height, x0, y0, cw, ch);
         case SampleType::UInt16: return resize_typed<std::uint16_t>(image, width, height, x0, y0, cw, ch);

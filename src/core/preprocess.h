@@ -17,6 +17,14 @@ enum class Fit {
 Fit parse_fit(const std::string& name);  // "center_crop" or "stretch"; throws stratum::Error otherwise
 std::string fit_name(Fit fit);
 
+// The region of a width x height image that `fit` feeds the model (input width x height): the largest
+// centred region with the input's aspect ratio (CenterCrop) or the whole image (Stretch). Pixels,
+// integer, as resize_image crops. Throws stratum::Error for empty sizes.
+struct CropRect {
+    int x = 0, y = 0, width = 0, height = 0;
+};
+CropRect input_crop(int image_width, int image_height, int width, int height, Fit fit);
+
 // Resizes with stb_image_resize: Mitchell filter when shrinking, Catmull-Rom when enlarging, on the
 // sample values as they are (no sRGB linearisation), clamped edges, in the image's own sample type.
 // Same size: a plain copy.

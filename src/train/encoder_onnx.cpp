@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "onnx_graph.h"
+#include "map_heads.h"
 #include "score_heads.h"
 
 namespace stratum::train {
@@ -143,6 +144,16 @@ public:
         ::onnx::NodeProto* n = onnx_graph::add_node(g_, "ReduceMean", {out + ".abs"}, {out});
         onnx_graph::set_ints(n, "axes", {1, 2, 3});
         onnx_graph::set_int(n, "keepdims", 0);
+        return out;
+    }
+
+    // [N, C, H, W] -> [N, 1, H, W]: the mean over channels of |a - b| (map_heads.cpp's residual_map).
+    std::string mean_abs_difference_over_channels(const std::string& a, const std::string& b, const std::string& out) {
+        onnx_graph::add_node(g_, "Sub", {a, b}, {out + ".diff"});
+        onnx_graph::add_node(g_, "Abs", {out + ".diff"}, {out + ".abs"});
+        ::onnx::NodeProto* n = onnx_graph::add_node(g_, "ReduceMean", {out + ".abs"}, {out});
+        onnx_graph::set_ints(n, "axes", {1});
+        onnx_graph::set_int(n, "keepdims", 1);
         return out;
     }
 
@@ -293,6 +304,10 @@ void load_layers(const ::onnx::ModelProto& model, const std::string& prefix, con
                                                                       ? std::vector<std::int64_t>{}
                                                                       : std::vector<std::int64_t>{widths[k]});
     }
+    // The reconstruction and the anomaly maps (map_heads.h), for the images a front-end shows.
+    onnx_graph::add_float_io(graph.add_output(), "reconstructed", {e->net.channels, e->net.resolution, e->net.resolution});
+    const std::vector<MapInfo> maps = exported_maps(e->net);
+    for (const MapInfo& m : maps) onnx_graph::add_float_io(graph.add_output(), m.output, {1, m.resolution, m.resolution});
     GraphBuilder b(graph);
     const std::vector<Layer> enc = encoder_layers(e), gen = generator_layers(g), trunk = trunk_layers(*d->trunk);
     b.weights("", enc);
@@ -315,6 +330,19 @@ void load_layers(const ::onnx::ModelProto& model, const std::string& prefix, con
         else if (l.pool_after)
             levels.push_back(b.mean_and_spread(l.name + ".pool", "encoder_features." + l.name));
     b.concat(levels, "encoder_features");
+    // Each map: the mean over channels of |a(x) - a(G(E(x)))| per position, for the image itself or the
+    // critic trunk's activation at the map's level (the order of TrunkImpl::activations).
+    std::vector<std::string> critic_levels;
+    for (const Layer& l : trunk)
+        if (l.name.rfind("from_rgb", 0) == 0 || l.name == "conv4")
+            critic_levels.push_back(l.name + ".act");
+        else if (l.pool_after)
+            critic_levels.push_back(l.name + ".pool");
+    for (const MapInfo& m : maps) {
+        const std::string a = m.level < 0 ? "image" : "D(x)." + critic_levels.at(static_cast<std::size_t>(m.level));
+        const std::string r = m.level < 0 ? "reconstructed" : "D(G)." + critic_levels.at(static_cast<std::size_t>(m.level));
+        b.mean_abs_difference_over_channels(a, r, m.output);
+    }
     check(model);
     return model;
 }

@@ -7,6 +7,7 @@
 #include "checkpoint.h"
 #include "encoder_onnx.h"
 #include "error.h"
+#include "map_heads.h"
 #include "model_card.h"
 #include "run_files.h"
 #include "score_heads.h"
@@ -65,12 +66,19 @@ ExportResult export_run(const ExportOptions& o) {
     std::vector<float> latents;
     std::vector<double> norms;
     std::vector<torch::Tensor> extra_parts;  // the graph's extra outputs (ScoringPass::extras), [n, W] per batch
+    const std::vector<MapInfo> maps = exported_maps(config.net);
+    std::vector<std::vector<torch::Tensor>> map_parts(maps.size());  // raw residual maps, [n, 1, r, r] per batch
     session.run_all(set.values.data(), static_cast<std::int64_t>(set.count()), 256, !o.encoder_only,
                     [&](std::int64_t, const ScoringPass& pass) {
                         const torch::Tensor z = pass.z.to(torch::kCPU).contiguous();
                         latents.insert(latents.end(), z.data_ptr<float>(), z.data_ptr<float>() + z.numel());
                         for (std::int64_t r = 0; r < z.size(0); ++r) norms.push_back(l2_norm(z[r].data_ptr<float>(), latent));
-                        if (!o.encoder_only) extra_parts.push_back(pass.extras);
+                        if (o.encoder_only) return;
+                        extra_parts.push_back(pass.extras);
+                        for (std::size_t k = 0; k < maps.size(); ++k)
+                            map_parts[k].push_back(residual_map(maps[k], pass.x, pass.reconstructed, pass.critic_activations,
+                                                                pass.reconstructed_critic_activations)
+                                                       .to(torch::kCPU));
                     });
 
     ModelCard card;
@@ -170,6 +178,10 @@ ExportResult export_run(const ExportOptions& o) {
             card.default_score = o.default_score;
         }
         score_index(card, card.default_score);  // throws for a name the card does not offer
+        // Each map's per-position calibration and threshold over the same training images.
+        for (std::size_t k = 0; k < maps.size(); ++k)
+            card.maps.push_back(fit_map_spec(maps[k], torch::cat(map_parts[k]), card.input, o.threshold_quantile));
+        card.default_map = default_map_name(config.net);
     }
     const std::string card_text = write_model_card(card);
     parse_model_card(card_text);  // what the CLI and the page will read: refused here, not there

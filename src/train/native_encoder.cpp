@@ -11,6 +11,7 @@
 #include "error.h"
 #include "graph_check.h"
 #include "run_files.h"
+#include "map_heads.h"
 #include "score_heads.h"
 #include "scoring_session.h"
 #include "sha256.h"
@@ -57,6 +58,19 @@ void check_extra_scores(const ModelCard& card, const NetConfig& net) {
     }
 }
 
+// The card's maps must be ones this build computes (map_heads.h), at the same resolution and output.
+std::vector<MapInfo> card_map_infos(const ModelCard& card, const NetConfig& net) {
+    std::vector<MapInfo> out;
+    const std::vector<MapInfo> known = candidate_maps(net);
+    for (const MapSpec& m : card.maps) {
+        const auto it = std::find_if(known.begin(), known.end(), [&](const MapInfo& k) { return k.name == m.name; });
+        if (it == known.end() || it->output != m.output || it->resolution != m.width || it->resolution != m.height)
+            throw Error("model card: maps: this build cannot compute the map \"" + m.name + "\" natively");
+        out.push_back(*it);
+    }
+    return out;
+}
+
 // Holds the trained networks as the trainer does (Models): a run's checkpoint loads straight into
 // them, and an exported graph's weights go into E, G_ema and D's trunk.
 class TorchEncoder : public NativeEncoder {
@@ -64,6 +78,7 @@ public:
     TorchEncoder(ModelCard card, const std::string& device, int threads)
         : card_(std::move(card)), device_(pick_device(device)), models_(net_from_card(card_)) {
         check_extra_scores(card_, models_.e->net);
+        maps_ = card_map_infos(card_, models_.e->net);
         if (threads > 0) torch::set_num_threads(threads);
     }
     const ModelCard& card() const override { return card_; }
@@ -71,9 +86,10 @@ public:
     void set_threads(int threads) override { torch::set_num_threads(threads); }
     Models& models() { return models_; }
     void ready() { session_.emplace(models_, device_); }
-    Encoded encode(const float* images, int n, bool with_extras) override {
+    Encoded encode(const float* images, int n, bool with_extras, bool with_maps) override {
         if (!session_) throw Error("the encoder's weights are not loaded yet");
-        const bool extras = with_extras && !card_.extra_scores.empty();
+        if (with_maps && maps_.empty()) map_index(card_, "");  // throws: the card has no maps
+        const bool extras = (with_extras || with_maps) && !card_.extra_scores.empty();
         const ScoringPass pass = session_->run(
             torch::from_blob(const_cast<float*>(images), {n, models_.e->net.channels, models_.e->net.resolution, models_.e->net.resolution},
                              torch::kFloat32),
@@ -88,6 +104,40 @@ public:
             const torch::Tensor e = pass.extras.slice(1, 0, width).contiguous();
             out.extras.assign(e.data_ptr<double>(), e.data_ptr<double>() + e.numel());
         }
+        if (with_maps) {
+            const torch::Tensor r = pass.reconstructed.to(torch::kCPU, torch::kFloat32).contiguous();
+            out.reconstructed.assign(r.data_ptr<float>(), r.data_ptr<float>() + r.numel());
+            for (const MapInfo& m : maps_) {
+                const torch::Tensor raw = residual_map(m, pass.x, pass.reconstructed, pass.critic_activations,
+                                                       pass.reconstructed_critic_activations)
+                                              .to(torch::kCPU, torch::kFloat32)
+                                              .contiguous();
+                out.maps.emplace_back(raw.data_ptr<float>(), raw.data_ptr<float>() + raw.numel());
+            }
+        }
+        return out;
+    }
+
+    CandidateMaps candidate_maps(const float* images, int n) override {
+        if (!session_) throw Error("the encoder's weights are not loaded yet");
+        if (card_.extra_scores.empty()) throw Error("maps need the generator and the critic: an encoder-only graph has none");
+        const NetConfig& net = models_.e->net;
+        const ScoringPass pass = session_->run(
+            torch::from_blob(const_cast<float*>(images), {n, net.channels, net.resolution, net.resolution}, torch::kFloat32), true);
+        CandidateMaps out;
+        for (const MapInfo& m : train::candidate_maps(net)) {
+            MapSpec spec;
+            spec.name = m.name;
+            spec.output = m.output;
+            spec.description = m.description;
+            spec.width = spec.height = m.resolution;
+            const torch::Tensor raw = residual_map(m, pass.x, pass.reconstructed, pass.critic_activations,
+                                                   pass.reconstructed_critic_activations)
+                                          .to(torch::kCPU, torch::kFloat32)
+                                          .contiguous();
+            out.specs.push_back(spec);
+            out.raw.emplace_back(raw.data_ptr<float>(), raw.data_ptr<float>() + raw.numel());
+        }
         return out;
     }
 
@@ -95,6 +145,7 @@ private:
     ModelCard card_;
     torch::Device device_;
     Models models_;
+    std::vector<MapInfo> maps_;  // the card's maps, as this build computes them
     std::optional<ScoringSession> session_;  // once the weights are in (ready())
 };
 

@@ -23,8 +23,21 @@ public:
     struct Encoded {
         std::vector<float> latents;  // n x card().latent_size
         std::vector<double> extras;  // n x extra_outputs_width(card()), image after image (empty unless asked)
+        // With maps only: G(E(x)), n x C x H x W in [-1, 1]; and per card map (card().maps, in order) its
+        // raw residuals, n x height x width.
+        std::vector<float> reconstructed;
+        std::vector<std::vector<float>> maps;
     };
-    virtual Encoded encode(const float* images, int n, bool with_extras) = 0;
+    // with_maps needs a card with maps (throws stratum::Error otherwise) and implies with_extras.
+    virtual Encoded encode(const float* images, int n, bool with_extras, bool with_maps = false) = 0;
+    // Every map these networks can make (map_heads.h, candidate_maps: pixels and the critic's features at
+    // each resolution), raw, for the localisation study: per map its name, output and size in a MapSpec
+    // (uncalibrated), and n x height x width values. Needs a graph with G and D (extra scores).
+    struct CandidateMaps {
+        std::vector<MapSpec> specs;
+        std::vector<std::vector<float>> raw;
+    };
+    virtual CandidateMaps candidate_maps(const float* images, int n) = 0;
     virtual bool on_gpu() const = 0;
     virtual void set_threads(int threads) = 0;  // torch's threads per encode call
 };

@@ -26,8 +26,11 @@ ScoringPass ScoringSession::run(const torch::Tensor& x_in, bool with_extras) {
     if (models_.d->trunk->mbstd_group != 1) throw Error("extra scores need the critic's minibatch-stddev groups of one");
     // As the exported graph computes them (encoder_onnx.cpp, scorer_to_onnx).
     p.reconstructed = models_.g_ema(p.z, stage, 1.0);
-    p.features = models_.d->features(p.x, stage, 1.0);
-    p.reconstructed_features = models_.d->features(p.reconstructed, stage, 1.0);
+    // The trunk's last activation is D's 4x4 features (TrunkImpl::forward, fully grown).
+    p.critic_activations = models_.d->trunk->activations(p.x, stage);
+    p.reconstructed_critic_activations = models_.d->trunk->activations(p.reconstructed, stage);
+    p.features = p.critic_activations.back().flatten(1);
+    p.reconstructed_features = p.reconstructed_critic_activations.back().flatten(1);
     p.encoder_activations = models_.e->trunk->activations(p.x, stage);
     const torch::Tensor feature = (p.features - p.reconstructed_features).abs().mean(1);
     const torch::Tensor reconstruction = (p.x - p.reconstructed).abs().flatten(1).mean(1);

@@ -19,6 +19,9 @@ struct ScoringPass {
     // With extras only (empty tensors otherwise):
     torch::Tensor reconstructed;                 // [N, C, H, W]: G_ema(z)
     torch::Tensor features, reconstructed_features;  // [N, C_4 * 16]: D's trunk 4x4 features of x and of G_ema(z)
+    // D's trunk activations of x and of G_ema(z) at every resolution (TrunkImpl::activations): what the
+    // anomaly maps compare (map_heads.h, residual_map).
+    std::vector<torch::Tensor> critic_activations, reconstructed_critic_activations;
     std::vector<torch::Tensor> encoder_activations;  // E's trunk at every resolution (TrunkImpl::activations)
     // [N, W] float64 on the CPU: the exported graph's extra outputs, image after image, in
     // extra_score_infos()' order (W = the sum of extra_output_widths): feature, reconstruction,

@@ -52,3 +52,18 @@ TEST_CASE("a graph is checked against its card, every way it can differ named", 
                Catch::Contains("NaN or infinite feature values"));
     CHECK_THAT(mismatch([](GraphProbe& p) { p.outputs.pop_back(); }), Catch::Contains("gave no \"reconstruction\""));
 }
+
+TEST_CASE("a card with maps needs the graph's reconstruction and map outputs", "[graph_check]") {
+    ModelCard card = probe_card();
+    MapSpec map;
+    map.name = "pixel";
+    map.output = "map_pixel";
+    map.width = map.height = 2;
+    card.maps = {map};
+    GraphProbe p = good_probe();
+    CHECK_THAT(graph_mismatch(card, p), Catch::Contains("no output \"reconstructed\" (the card's maps need it)"));
+    p.output_names.push_back("reconstructed");
+    CHECK_THAT(graph_mismatch(card, p), Catch::Contains("no output \"map_pixel\""));
+    p.output_names.push_back("map_pixel");
+    CHECK(graph_mismatch(card, p).empty());
+}

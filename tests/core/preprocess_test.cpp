@@ -6,17 +6,7 @@
 #include "test_images.h"
 
 using namespace stratum;
-
-namespace {
-Image solid(int w, int h, int channels, std::uint8_t value) {
-    Image img;
-    img.width = w;
-    img.height = h;
-    img.channels = channels;
-    img.pixels.assign(static_cast<std::size_t>(w) * h * channels, value);
-    return img;
-}
-}  // namespace
+using stratum_test::solid;
 
 TEST_CASE("CHW layout and the [-1, 1] range", "[preprocess]") {
     Image img;

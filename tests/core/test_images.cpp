@@ -80,6 +80,15 @@ const Bytes kPngSignature = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
 }  // namespace
 
+stratum::Image solid(int width, int height, int channels, std::uint8_t value) {
+    stratum::Image img;
+    img.width = width;
+    img.height = height;
+    img.channels = channels;
+    img.pixels.assign(static_cast<std::size_t>(width) * height * channels, value);
+    return img;
+}
+
 std::vector<std::uint8_t> pattern(int width, int height, int channels) {
     std::vector<std::uint8_t> p(static_cast<std::size_t>(width) * height * channels);
     for (int y = 0; y < height; ++y)

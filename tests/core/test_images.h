@@ -6,12 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "image.h"
+
 namespace stratum_test {
 
 using Bytes = std::vector<std::uint8_t>;
 
 // A deterministic pattern: pixel (x, y) channel c = (x * 7 + y * 13 + c * 50) % 256.
 std::vector<std::uint8_t> pattern(int width, int height, int channels);
+// An 8-bit image of one value everywhere.
+stratum::Image solid(int width, int height, int channels, std::uint8_t value);
 
 Bytes encode_png(int width, int height, int channels, const std::vector<std::uint8_t>& pixels);
 Bytes encode_bmp(int width, int height, int channels, const std::vector<std::uint8_t>& pixels);

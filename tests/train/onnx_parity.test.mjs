@@ -4,7 +4,8 @@
 // score, computed here from the graph's colour_features and the card's bank by a plain nearest-
 // neighbour search of our own, matches the CLI's (the core's neighbour_distance on libtorch's features);
 // so does the encoder_gaussian score, computed here as sqrt(d^T P d) from the graph's encoder_features
-// and the card's mean and precision.
+// and the card's mean and precision; and so do the anomaly maps (the graph's residuals calibrated and
+// resampled here) against `stratum score --maps`.
 // Env: STRATUM, IMAGE_FIXTURES, WORK, SHARED_DATA (the folder of ../shared/data).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,7 +39,7 @@ test('ONNX export matches libtorch on real images', async () => {
   // libtorch's latents, with the weights read back from the .onnx file.
   const tsv = join(WORK, 'latents.tsv');
   const csvPath = join(WORK, 'scores.csv');
-  run(STRATUM, ['score', onnxPath, ...images, '--latents', tsv, '--csv', csvPath, '--threads', '2']);
+  run(STRATUM, ['score', onnxPath, ...images, '--latents', tsv, '--csv', csvPath, '--threads', '2', '--maps', join(WORK, 'maps')]);
   const [header, ...lines] = readFileSync(csvPath, 'utf8').trim().split(/\r?\n/);
   assert.deepEqual(header.split(','),
     ['file', 'norm', 'score', 'verdict', 'label', 'error', 'feature', 'reconstruction', 'colour', 'encoder_gaussian',
@@ -119,6 +120,58 @@ test('ONNX export matches libtorch on real images', async () => {
   console.log(`encoder_gaussian: largest relative difference ${gaussianDiff.toExponential(2)}`);
   assert.ok(gaussianDiff <= 1e-4, `encoder_gaussian differs by ${gaussianDiff} (relative)`);
   assert.notEqual(gaussianValues[0], gaussianValues[4]);
+  // The anomaly maps: the graph's raw residuals, calibrated here by the card's per-position median and
+  // spread and resampled to the input size by a bilinear interpolation of our own (half-pixel centres,
+  // edges clamped, as torch's align_corners=False), against `stratum score --maps`'s .map.tsv
+  // (libtorch's residuals through the core's calibration): within 1e-3.
+  assert.deepEqual(result.reconstructed.dims, [images.length, 3, 32, 32]);
+  assert.deepEqual(card.maps.map((m) => m.name), ['pixel', 'feature_16', 'feature_4']);
+  assert.equal(card.default_map, 'pixel');
+  const bilinear = (map, r, out) => {
+    const at = (x, y) => map[Math.min(r - 1, Math.max(0, y)) * r + Math.min(r - 1, Math.max(0, x))];
+    const values = [];
+    for (let y = 0; y < out; y++) {
+      for (let x = 0; x < out; x++) {
+        const sx = Math.max(0, (x + 0.5) * (r / out) - 0.5), sy = Math.max(0, (y + 0.5) * (r / out) - 0.5);
+        const x0 = Math.floor(sx), y0 = Math.floor(sy), tx = sx - x0, ty = sy - y0;
+        const top = at(x0, y0) + (at(x0 + 1, y0) - at(x0, y0)) * tx, bottom = at(x0, y0 + 1) + (at(x0 + 1, y0 + 1) - at(x0, y0 + 1)) * tx;
+        values.push(top + (bottom - top) * ty);
+      }
+    }
+    return values;
+  };
+  for (const m of card.maps) {
+    const output = result[m.output];
+    assert.deepEqual(output.dims, [images.length, 1, m.height, m.width], `${m.name}: [N, 1, r, r]`);
+    const positions = m.width * m.height;
+    let mapDiff = 0;
+    images.forEach((file, i) => {
+      const calibrated = Array.from(output.data.slice(i * positions, (i + 1) * positions)).map((v, p) => (v - m.median[p]) / m.spread[p]);
+      const ours = bilinear(calibrated, m.width, 32);
+      if (m.name !== card.default_map) return;  // the CLI writes the default map
+      const cli = readFileSync(join(WORK, 'maps', `${file.split('/').pop()}.map.tsv`), 'utf8').trim().split('\n')
+        .flatMap((line) => line.split('\t').map(Number));
+      assert.equal(cli.length, ours.length);
+      ours.forEach((v, p) => { mapDiff = Math.max(mapDiff, Math.abs(v - cli[p])); });
+    });
+    assert.ok(Array.from(output.data).every((v) => Number.isFinite(v) && v >= 0), `${m.name}: residuals are finite and >= 0`);
+    if (m.name === card.default_map) {
+      console.log(`map ${m.name}: largest difference ${mapDiff.toExponential(2)}`);
+      assert.ok(mapDiff <= 1e-3, `${m.name} differs by ${mapDiff}`);
+    }
+  }
+  // feature_16 through the CLI too (--map), against our own calibration and resampling.
+  run(STRATUM, ['score', onnxPath, images[0], '--maps', join(WORK, 'maps16'), '--map', 'feature_16', '--threads', '2']);
+  {
+    const m = card.maps.find((x) => x.name === 'feature_16');
+    const raw = Array.from(result[m.output].data.slice(0, 256)).map((v, p) => (v - m.median[p]) / m.spread[p]);
+    const ours = bilinear(raw, 16, 32);
+    const cli = readFileSync(join(WORK, 'maps16', `${images[0].split('/').pop()}.map.tsv`), 'utf8').trim().split('\n')
+      .flatMap((line) => line.split('\t').map(Number));
+    const diff = Math.max(...ours.map((v, p) => Math.abs(v - cli[p])));
+    console.log(`map feature_16: largest difference ${diff.toExponential(2)}`);
+    assert.ok(diff <= 1e-3, `feature_16 differs by ${diff}`);
+  }
   // An encoder-only export: the same latents, the norm as its only score (no extra columns).
   run(STRATUM, ['export', join(WORK, 'run'), '--encoder-only', '--out', join(WORK, 'encoder-only')]);
   const onlyCsv = join(WORK, 'encoder-only.csv');
