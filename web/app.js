@@ -152,6 +152,7 @@ function outputsOf(card) {
     latent: card.output.name,
     extras: scores.map((x) => x.output),
     widths: scores.map((x) => (x.neighbours ? x.neighbours.center.length : x.gaussian ? x.gaussian.mean.length : 1)),
+    maps: (card.maps || []).map((m) => m.output),
   };
 }
 
@@ -332,6 +333,22 @@ async function encode(data, dims) {
   return { latents, dims: latent.dims, extras };
 }
 
+// One image's reconstruction and every map the card lists (src/web/maps.h): { reconstructed, maps },
+// the maps' outputs one after another in card order.
+async function encodeMaps(data, dims) {
+  if (!session) throw new Error('no encoder is loaded');
+  const s = session.session;
+  const { outputs } = session;
+  if (!outputs.maps.length) throw new Error('this model has no anomaly maps');
+  const result = await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', data, dims) }, ['reconstructed', ...outputs.maps]);
+  const reconstructed = await valuesOf(result.reconstructed);
+  const blocks = [];
+  for (const name of outputs.maps) blocks.push(await valuesOf(result[name]));
+  const maps = new Float32Array(blocks.reduce((sum, b) => sum + b.length, 0));
+  blocks.reduce((at, b) => (maps.set(b, at), at + b.length), 0);
+  return { reconstructed, maps };
+}
+
 // For bench/: the encoder alone, as the page runs it, on a fixed pseudo-random batch: images per second
 // over at least `seconds` (after two warm-up runs).
 async function benchEncoder(batch, seconds) {
@@ -364,6 +381,7 @@ globalThis.stratumBridge = {
   pickModel() { pickers.model.click(); },
   loadDemo() { loadDemo().catch((e) => console.error('stratum demo:', e)); },
   switchBackend(backend) { switchBackend(backend).catch((e) => console.error('stratum backend:', e)); },
+  mapsWanted() { if (pipeline) pipeline.wantMaps(); },
   download(name, mime, text) {
     const url = URL.createObjectURL(new Blob([text], { type: mime }));
     const a = document.createElement('a');
@@ -403,7 +421,7 @@ try {
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
   }));
-  pipeline = new FilePipeline({ core, decode: (input, spec) => decodePool.decode(input, spec), encode });
+  pipeline = new FilePipeline({ core, decode: (input, spec, view) => decodePool.decode(input, spec, view), encode, encodeMaps });
   overlay.className = 'hidden';
   webgpu = await findWebGpu();
   // On WASM, ONNX Runtime runs in a worker of its own (proxy), so the page's main loop never waits for
@@ -416,6 +434,7 @@ try {
     csv: core.csv,
     latents: core.latents,
     report: core.report,
+    maps: core.maps,
     ui: core.ui,
     progress: core.progress,
     frameStats: core.frameStats,

@@ -12,7 +12,7 @@ export function bindCore(m) {
     }
   };
   // Calls use(pointers...) with each argument placed in the heap: strings (UTF-8, NUL-terminated),
-  // Uint8Array, Int32Array or Float32Array; numbers pass as they are.
+  // Uint8Array, Int32Array, Float32Array or Float64Array; numbers pass as they are.
   const call = (use, ...args) => {
     const place = (i, placed) => {
       if (i === args.length) return use(...placed);
@@ -58,12 +58,19 @@ export function bindCore(m) {
     setWebGpuAvailable: (available) => m._stratum_set_webgpu_available(available ? 1 : 0),
     // Fonts.
     addFallbackFont: (index, bytes) => call((p) => m._stratum_add_fallback_font(index, p, bytes.length), bytes),
+    // Maps (src/web/maps.h).
+    takeMapRequests: () => JSON.parse(text(m._stratum_take_map_requests())),
+    mapDone: (id, view, width, height, crop, reconstructed, raw) =>
+      call((v, c, r, w) => m._stratum_map_done(id, v, width, height, c, r, reconstructed.length, w, raw.length),
+        view, Float64Array.from(crop), reconstructed, raw),
+    mapFailed: (id, message) => call((p) => m._stratum_map_failed(id, p), message),
     // Test and benchmark probes.
     progress: () => JSON.parse(text(m._stratum_progress_json())),
     results: () => JSON.parse(text(m._stratum_results_json())),
     csv: () => text(m._stratum_results_csv()),
     latents: () => text(m._stratum_latents_tsv()),
     report: () => text(m._stratum_report_html()),
+    maps: (row = -1) => JSON.parse(text(m._stratum_maps_json(row))),
     ui: () => JSON.parse(text(m._stratum_ui_marks_json())),
     missingGlyphs: () => m._stratum_missing_glyphs(),
     resetFrameStats: () => m._stratum_frame_stats_reset(),

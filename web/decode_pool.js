@@ -19,12 +19,13 @@ export class DecodePool {
 
   // `bytes`: a Blob (a File: the worker reads it) or an ArrayBuffer. Resolves to { pages: [{ tensor, thumbnail, note }], count }
   // or { error }; never rejects.
-  decode(bytes, spec) {
+  // `view` ({ page, side }): one page again for its anomaly map (decode_worker.js, decodeView).
+  decode(bytes, spec, view = null) {
     if (this.broken) return Promise.resolve({ error: this.broken });
     return new Promise((resolve) => {
       const id = this.nextId++;
       const entry = this.workers.reduce((a, b) => (b.pending.length < a.pending.length ? b : a));
-      this.post(entry, id, { bytes, spec }, resolve);
+      this.post(entry, id, view ? { bytes, spec, view } : { bytes, spec }, resolve);
     });
   }
 

@@ -1,6 +1,7 @@
 // A Web Worker that decodes one file at a time with the core compiled to wasm (stratum_decode.js,
 // from src/web/decode_module.cpp): a File (read here) or its bytes in; per page the model's input
-// tensor, a thumbnail and the note out (transferred, not copied). The page's main loop never reads or decodes a file.
+// tensor, a thumbnail and the note out (transferred, not copied); or, with `view`, one page for its
+// anomaly map (its tensor and the view of the image). The page's main loop never reads or decodes a file.
 import createDecoder from './stratum_decode.js';
 
 const decoder = createDecoder();
@@ -27,6 +28,28 @@ function decode(m, bytes, spec) {
   }
   const error = m.UTF8ToString(m._stratum_decode_error());
   return { pages, count: m._stratum_decoded_page_count(), ...(error ? { error } : {}) };
+}
+
+// One page again for its anomaly map: { tensor, view (RGB), width, height, crop: [x, y, w, h] } or { error }.
+function decodeView(m, bytes, spec, { page, side }) {
+  const input = new Uint8Array(bytes);
+  const pointer = m._malloc(Math.max(input.length, 1));
+  m.HEAPU8.set(input, pointer);
+  const { window: w } = spec;
+  const ok = m._stratum_decode_view(pointer, input.length, spec.channels, spec.height, spec.width, spec.fit, w.lo, w.hi, w.depth, page, side);
+  m._free(pointer);
+  if (!ok) return { error: m.UTF8ToString(m._stratum_decode_error()) };
+  const tensorAt = m._stratum_decoded_tensor(0) >> 2;
+  const width = m._stratum_view_width();
+  const height = m._stratum_view_height();
+  const viewAt = m._stratum_view_pixels();
+  return {
+    tensor: m.HEAPF32.slice(tensorAt, tensorAt + m._stratum_decoded_tensor_size(0)),
+    view: m.HEAPU8.slice(viewAt, viewAt + width * height * 3),
+    width,
+    height,
+    crop: [0, 1, 2, 3].map((k) => m._stratum_view_crop(k)),
+  };
 }
 
 function checkStart(m, start, fileSize) {
@@ -62,13 +85,14 @@ self.onmessage = async ({ data }) => {
     return;
   }
   try {
-    result = decode(m, bytes, data.spec);
+    result = data.view ? decodeView(m, bytes, data.spec, data.view) : decode(m, bytes, data.spec);
   } catch (error) {
     result = { error: `the decoder failed: ${error.message || error}` };
   } finally {
     m._stratum_decode_release();
   }
-  const transfer = (result.pages || []).flatMap((p) => [p.tensor.buffer, p.thumbnail.buffer]);
+  const transfer = result.view ? [result.tensor.buffer, result.view.buffer]
+    : (result.pages || []).flatMap((p) => [p.tensor.buffer, p.thumbnail.buffer]);
   // wasm memory never shrinks: after a very large photo the pool replaces this worker (decode_pool.js).
   self.postMessage({ id: data.id, ...result, memoryBytes: m.HEAPU8.length }, transfer);
 };

@@ -11,13 +11,23 @@
 const MAX_AHEAD = 32;
 const MAX_BYTES = 256e6;
 const MAX_DECODED = 128;
+const MAX_MAP_DECODES = 2;
 
 export class FilePipeline {
   // core: bindCore(); decode(input, spec) -> Promise<{ pages: [{ tensor, thumbnail, note }], count, error }>;
   // encode(Float32Array, dims) -> Promise<{ latents, dims: [n, d], extras }> (extras: every extra output,
   // output after output in card order).
-  constructor({ core, decode, encode }) {
-    Object.assign(this, { core, decode, encode });
+  // decode(input, spec, view) with `view` ({ page, side }) decodes one page again for its anomaly map:
+  // { tensor, view, width, height, crop } or { error }; encodeMaps(Float32Array, dims) ->
+  // Promise<{ reconstructed, maps }> (every card map's output, map after map).
+  constructor({ core, decode, encode, encodeMaps }) {
+    Object.assign(this, { core, decode, encode, encodeMaps });
+    // Anomaly maps (src/web/maps.h), made only for what the page shows: requests taken from the C++,
+    // pages decoded again for them, and at most MAX_MAP_DECODES decoding at once. A decoded map goes to
+    // the encoder before the next batch: someone is looking at it.
+    this.mapRequests = [];
+    this.mapsDecoded = [];
+    this.mapDecoding = 0;
     this.waiting = [];   // { row, generation, read, size }: registered, not yet being read, from waitingAt on
     this.waitingAt = 0;  // a moving head, not shift(): 10,000 files would make shift() quadratic
     this.generation = core.generation();
@@ -50,6 +60,45 @@ export class FilePipeline {
       this.waiting.push({ row, generation, read, size: size || 0 });
     }
     this.step();
+  }
+
+  // The C++ has maps to make (src/web/maps.h, take_map_requests).
+  wantMaps() {
+    this.mapRequests.push(...this.core.takeMapRequests());
+    this.step();
+  }
+
+  async decodeForMap(request, spec) {
+    this.mapDecoding++;
+    const file = this.files.get(request.key);
+    let result;
+    if (!file) {
+      result = { error: 'the file is no longer in the table' };
+    } else {
+      try {
+        result = await this.decode(await file.read(), spec, { page: request.page, side: request.side });
+      } catch (error) {
+        result = { error: `could not read the file again: ${error.message || error}` };
+      }
+    }
+    this.mapDecoding--;
+    if (result.error) this.core.mapFailed(request.id, result.error);
+    else if (result.tensor.length !== spec.channels * spec.height * spec.width) this.core.mapFailed(request.id, 'decoded for another model input size');
+    else this.mapsDecoded.push({ ...result, id: request.id });  // the worker's message id is not the row's
+    this.step();
+  }
+
+  // One image through the graph's reconstruction and map outputs (a batch of one: a map is drawn,
+  // not ranked, and agrees with the CLI's to 1e-3 either way).
+  sendMap(spec) {
+    const t = this.mapsDecoded.shift();
+    this.inFlight = this.encodeMaps(t.tensor, [1, spec.channels, spec.height, spec.width]).then(
+      (out) => this.core.mapDone(t.id, t.view, t.width, t.height, t.crop, out.reconstructed, out.maps),
+      (error) => this.core.mapFailed(t.id, String((error && error.message) || error)));
+    this.inFlight.finally(() => {
+      this.inFlight = null;
+      this.step();
+    });
   }
 
   // A labels CSV (file,label) for the files in the table: applied now, and again after a model change.
@@ -118,6 +167,12 @@ export class FilePipeline {
     if (this.waitingAt > 1024 && this.waitingAt * 2 > this.waiting.length) {
       this.waiting = this.waiting.slice(this.waitingAt);
       this.waitingAt = 0;
+    }
+    // The newest request first: what the pointer is on now, not what it crossed on its way.
+    while (this.mapRequests.length && this.mapDecoding < MAX_MAP_DECODES) this.decodeForMap(this.mapRequests.pop(), spec);
+    if (!this.inFlight && !this.paused && this.mapsDecoded.length) {
+      this.sendMap(spec);
+      return;
     }
     // A partial batch goes only when nothing else is on its way, so batches stay full while files flow.
     const nothingComing = this.waitingCount === 0 && this.active === 0;

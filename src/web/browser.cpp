@@ -17,6 +17,7 @@ void open_folder_picker() { js_call_bridge("pickFolder", ""); }
 void open_model_picker() { js_call_bridge("pickModel", ""); }
 void load_demo() { js_call_bridge("loadDemo", ""); }
 void switch_backend(const std::string& backend) { js_call_bridge("switchBackend", backend.c_str()); }
+void request_maps() { js_call_bridge("mapsWanted", ""); }
 void download_text(const std::string& file_name, const std::string& mime, const std::string& text) {
     js_download(file_name.c_str(), mime.c_str(), text.c_str());
 }

@@ -11,6 +11,8 @@ void open_folder_picker();  // a whole folder (its subfolder names become labels
 void open_model_picker();   // a .onnx and its .json card
 void load_demo();           // the demo images shipped with the page
 void switch_backend(const std::string& backend);  // "webgpu" or "wasm": reopens the session once the batch in flight is back
+// Some map waits to be made (maps.h): web/pipeline.js takes the requests.
+void request_maps();
 // Hands text to the browser as a download; nothing leaves the machine.
 void download_text(const std::string& file_name, const std::string& mime, const std::string& text);
 

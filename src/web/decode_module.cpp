@@ -1,5 +1,6 @@
 // The decoder that runs in Web Workers (web/decode_worker.js): a file's bytes in; per page (one for
-// most files, one per page of a TIFF stack) the encoder's input tensor, a thumbnail and the note out.
+// most files, one per page of a TIFF stack) the encoder's input tensor, a thumbnail and the note out;
+// or, for an anomaly map, one page's tensor and the view of the image its map is drawn on.
 // It is the core's decode and preprocess, so the page feeds the encoder exactly what `stratum score`
 // does; running it off the page's main loop keeps the UI drawing while a large photo decodes.
 #include <emscripten.h>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "anomaly_map.h"
 #include "error.h"
 #include "image.h"
 #include "intensity.h"
@@ -28,6 +30,17 @@ struct Decoded {
     std::string error;
 };
 Decoded g_last;
+stratum::MapView g_view;  // stratum_decode_view's
+
+stratum::InputSpec input_spec(int channels, int height, int width, int fit, double lo, double hi, int depth) {
+    stratum::InputSpec spec;
+    spec.channels = channels;
+    spec.height = height;
+    spec.width = width;
+    spec.fit = fit == 1 ? stratum::Fit::Stretch : stratum::Fit::CenterCrop;
+    spec.window = {lo, hi, depth == 1 ? stratum::SampleType::UInt16 : depth == 2 ? stratum::SampleType::Float32 : stratum::SampleType::UInt8};
+    return spec;
+}
 
 const DecodedPage* page_at(int k) {
     return k >= 0 && k < static_cast<int>(g_last.pages.size()) ? &g_last.pages[static_cast<std::size_t>(k)] : nullptr;
@@ -44,13 +57,7 @@ EMSCRIPTEN_KEEPALIVE int stratum_decode(const std::uint8_t* bytes, int size, int
                                         int fit, double lo, double hi, int depth) {
     g_last = Decoded{};
     try {
-        stratum::InputSpec spec;
-        spec.channels = channels;
-        spec.height = height;
-        spec.width = width;
-        spec.fit = fit == 1 ? stratum::Fit::Stretch : stratum::Fit::CenterCrop;
-        spec.window = {lo, hi, depth == 1 ? stratum::SampleType::UInt16 : depth == 2 ? stratum::SampleType::Float32
-                                                                                    : stratum::SampleType::UInt8};
+        const stratum::InputSpec spec = input_spec(channels, height, width, fit, lo, hi, depth);
         stratum::decode_pages(bytes, static_cast<std::size_t>(size), channels, [&](stratum::Image&& image, int, int count) {
             g_last.count = count;
             DecodedPage page;
@@ -65,6 +72,43 @@ EMSCRIPTEN_KEEPALIVE int stratum_decode(const std::uint8_t* bytes, int size, int
         g_last.error = "out of memory while decoding (the image is too large for the page)";
     }
     return static_cast<int>(g_last.pages.size());
+}
+
+// One page of a file again, for its anomaly map (src/web/maps.h): the encoder's input as
+// stratum_decode makes it, and the view of the whole image (stratum::make_map_view: RGB, its longer
+// side `side` pixels) with the model's crop in the view's pixels. Returns 1, or 0 with
+// stratum_decode_error() saying why (no such page, a decode error).
+EMSCRIPTEN_KEEPALIVE int stratum_decode_view(const std::uint8_t* bytes, int size, int channels, int height, int width, int fit,
+                                             double lo, double hi, int depth, int page, int side) {
+    g_last = Decoded{};
+    g_view = stratum::MapView{};
+    try {
+        const stratum::InputSpec spec = input_spec(channels, height, width, fit, lo, hi, depth);
+        bool found = false;
+        stratum::decode_pages(bytes, static_cast<std::size_t>(size), channels, [&](stratum::Image&& image, int index, int count) {
+            g_last.count = count;
+            if (index != page) return;
+            DecodedPage p;
+            p.tensor = stratum::preprocess(image, spec);
+            g_last.pages.push_back(std::move(p));
+            g_view = stratum::make_map_view(image, spec, side);
+            found = true;
+        });
+        if (!found) g_last.error = "the file has no page " + std::to_string(page + 1) + " any more";
+    } catch (const stratum::Error& e) {
+        g_last.error = e.what();
+    } catch (const std::bad_alloc&) {
+        g_last.error = "out of memory while decoding (the image is too large for the page)";
+    }
+    return g_last.error.empty() ? 1 : 0;
+}
+EMSCRIPTEN_KEEPALIVE const std::uint8_t* stratum_view_pixels() { return g_view.image.pixels.data(); }
+EMSCRIPTEN_KEEPALIVE int stratum_view_width() { return g_view.image.width; }
+EMSCRIPTEN_KEEPALIVE int stratum_view_height() { return g_view.image.height; }
+// The crop: x, y, width, height (view pixels).
+EMSCRIPTEN_KEEPALIVE double stratum_view_crop(int k) {
+    const double crop[4] = {g_view.crop_x, g_view.crop_y, g_view.crop_width, g_view.crop_height};
+    return k >= 0 && k < 4 ? crop[k] : 0.0;
 }
 
 // A file's first bytes (`size` of them; the file holds `file_size`): "" when they may start an image,
@@ -87,6 +131,9 @@ EMSCRIPTEN_KEEPALIVE int stratum_decoded_thumbnail_size(int k) { return page_at(
 EMSCRIPTEN_KEEPALIVE const char* stratum_decoded_note(int k) { return page_at(k) ? page_at(k)->note.c_str() : ""; }
 EMSCRIPTEN_KEEPALIVE const char* stratum_decode_error() { return g_last.error.c_str(); }
 // Frees the last result's memory, so a worker idles small after a large photo.
-EMSCRIPTEN_KEEPALIVE void stratum_decode_release() { g_last = Decoded{}; }
+EMSCRIPTEN_KEEPALIVE void stratum_decode_release() {
+    g_last = Decoded{};
+    g_view = stratum::MapView{};
+}
 
 }  // extern "C"

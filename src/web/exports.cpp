@@ -9,6 +9,7 @@
 
 #include "export.h"
 #include "fonts.h"
+#include "maps.h"
 #include "model.h"
 #include "pipeline.h"
 #include "redraw.h"
@@ -82,6 +83,20 @@ EMSCRIPTEN_KEEPALIVE void stratum_backend_changed(const char* backend, int threa
 }
 EMSCRIPTEN_KEEPALIVE void stratum_set_webgpu_available(int available) { web::set_webgpu_available(available != 0); }
 
+// Maps (maps.h): the requests pipeline.js takes, and what it made for each.
+EMSCRIPTEN_KEEPALIVE const char* stratum_take_map_requests() {
+    static std::string text;
+    return keep(text, web::take_map_requests());
+}
+EMSCRIPTEN_KEEPALIVE void stratum_map_done(double id, const std::uint8_t* view, int width, int height, const double* crop,
+                                           const float* reconstructed, int reconstructed_size, const float* raw, int raw_size) {
+    web::map_done(static_cast<std::uint64_t>(id), view, width, height, crop, reconstructed,
+                  static_cast<std::size_t>(reconstructed_size), raw, static_cast<std::size_t>(raw_size));
+}
+EMSCRIPTEN_KEEPALIVE void stratum_map_failed(double id, const char* message) {
+    web::map_failed(static_cast<std::uint64_t>(id), message);
+}
+
 // Test and benchmark probes: the state as JSON, the downloads' texts, where widgets are, frame times.
 EMSCRIPTEN_KEEPALIVE const char* stratum_progress_json() {
     static std::string text;
@@ -102,6 +117,10 @@ EMSCRIPTEN_KEEPALIVE const char* stratum_latents_tsv() {
 EMSCRIPTEN_KEEPALIVE const char* stratum_report_html() {
     static std::string text;
     return keep(text, web::report_html());
+}
+EMSCRIPTEN_KEEPALIVE const char* stratum_maps_json(int row) {
+    static std::string text;
+    return keep(text, web::maps_json(row));
 }
 EMSCRIPTEN_KEEPALIVE const char* stratum_ui_marks_json() {
     static std::string text;

@@ -8,8 +8,10 @@
 
 #include <cstdio>
 
-#include "panels.h"
+#include "browser.h"
 #include "fonts.h"
+#include "maps.h"
+#include "panels.h"
 #include "texture_cache.h"
 #include "redraw.h"
 #include "state.h"
@@ -58,7 +60,9 @@ void frame() {
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     const ImGuiIO& io = ImGui::GetIO();
+    web::next_map_frame();
     web::draw_ui(io.DisplaySize.x, io.DisplaySize.y);
+    if (web::maps_wanted()) web::request_maps();  // the panels asked for maps this frame
     ImGui::Render();
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(g_window, &fb_w, &fb_h);

@@ -5,6 +5,7 @@
 #include "error.h"
 #include "graph_check.h"
 #include "pipeline.h"
+#include "maps.h"
 #include "state.h"
 
 namespace web {
@@ -73,6 +74,8 @@ std::string model_ready(const std::string& backend, int threads, const std::stri
     m.error.clear();
     g_candidate = Candidate{};
     choose_score(stratum::score_index(m.card, m.card.default_score));  // parse_model_card checked the name
+    forget_maps();
+    maps().choice = m.card.maps.empty() ? 0 : stratum::map_index(m.card, m.card.default_map);
     return "";
 }
 

@@ -302,6 +302,7 @@ void draw_latent_plot(ImVec2 size) {
             FileRow& r = s.rows[static_cast<std::size_t>(best)];
             ImGui::BeginTooltip();
             v.hovered = r.name;
+            v.hovered_row = best;
             if (const unsigned t = thumbnail_texture(r)) {  // made now if the table has not drawn this row yet
                 ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(t)), ImVec2(px(64), px(64)));
                 v.hovered_thumbnail = true;

@@ -127,6 +127,7 @@ void draw_results_table() {
                 if (ImGui::GetIO().KeyCtrl) r.selected = !r.selected;
                 else select_row(i, false);
             }
+            if (ImGui::IsItemHovered()) v.hovered_row = i;
             ImGui::TableNextColumn();
             if (r.status == FileRow::Status::Scored) ImGui::Text("%.5f", r.norm);
             ImGui::TableNextColumn();

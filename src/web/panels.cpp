@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "export.h"
+#include "maps.h"
 #include "report.h"
 #include "browser.h"
 #include "panels_internal.h"
@@ -36,7 +37,11 @@ void draw_toolbar() {
     ImGui::SameLine();
     if (ImGui::Button("Export latents")) download_text("stratum-latents.tsv", "text/tab-separated-values", latents_tsv());
     ImGui::SameLine();
-    if (ImGui::Button("Save report")) download_text("stratum-report.html", "text/html", report_html());
+    if (ImGui::Button(maps().report_pending ? "Saving report..." : "Save report")) {
+        // The report shows the most anomalous files' maps: they are made first when the model has maps.
+        if (s.model.card.maps.empty()) download_text("stratum-report.html", "text/html", report_html());
+        else maps().report_pending = true;
+    }
     mark_item("save_report");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("One HTML file with the model, threshold, plots and the most anomalous files,\nmade here: nothing is uploaded");
     ImGui::SameLine();
@@ -108,10 +113,27 @@ void draw_status_bar() {
     }
 }
 
+// Save report waits for the maps of the files it shows; once each is made (or failed), it is saved.
+void save_report_when_maps_ready() {
+    MapsState& m = maps();
+    if (!m.report_pending) return;
+    bool waiting = false;
+    for (std::size_t row : top_rows(kGalleryFiles)) {
+        want_map(row);
+        const MapEntry* e = map_entry(app().rows[row].id);
+        waiting |= e != nullptr && (e->status == MapEntry::Status::Wanted || e->status == MapEntry::Status::Requested);
+    }
+    if (waiting) return;
+    m.report_pending = false;
+    download_text("stratum-report.html", "text/html", report_html());
+}
+
 }  // namespace
 
 void draw_ui(float width, float height) {
     AppState& s = app();
+    s.view.hovered_row = -1;  // set again by whatever is under the pointer this frame
+    save_report_when_maps_ready();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(width, height));
     ImGui::Begin("stratum", nullptr,
@@ -142,10 +164,17 @@ void draw_ui(float width, float height) {
     draw_latent_plot(ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y - 2 * ImGui::GetTextLineHeightWithSpacing()));
     ImGui::EndChild();
     mark_item("plot");
-    ImGui::BeginChild("table", ImVec2(0, 0), true);
+    // The table, and beside it why a file was flagged (maps).
+    const float maps_width = std::clamp(ImGui::GetContentRegionAvail().x * 0.4f, px(330.0f), px(520.0f));
+    ImGui::BeginChild("table", ImVec2(ImGui::GetContentRegionAvail().x - maps_width - ImGui::GetStyle().ItemSpacing.x, 0), true);
     draw_results_table();
     ImGui::EndChild();
     mark_item("table");
+    ImGui::SameLine();
+    ImGui::BeginChild("maps", ImVec2(0, 0), true);
+    draw_maps_panel();
+    ImGui::EndChild();
+    mark_item("maps");
     ImGui::EndChild();
     ImGui::EndChild();
     draw_status_bar();

@@ -20,6 +20,7 @@ void draw_metrics_panel();
 void draw_results_table();
 void draw_histogram(ImVec2 size);
 void draw_latent_plot(ImVec2 size);
+void draw_maps_panel();
 void select_row(int row, bool scroll_table);
 
 }  // namespace web

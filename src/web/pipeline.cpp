@@ -8,6 +8,7 @@
 #include "plot_axes.h"
 #include "image.h"
 #include "intensity.h"
+#include "maps.h"
 #include "scoring.h"
 #include "state.h"
 #include "thumbnail.h"
@@ -36,6 +37,7 @@ std::size_t add_row_like(std::size_t of, const std::string& name) {
     FileRow row;
     row.id = s.next_row_id++;
     row.source = s.rows[of].source;
+    row.key = s.rows[of].key;
     row.name = name;
     row.label = s.rows[of].label;
     row.label_text = s.rows[of].label_text;
@@ -82,6 +84,7 @@ int add_file(const std::string& path, const std::string& relative, const std::st
     FileRow row;
     row.id = s.next_row_id++;
     row.name = row.source = path;
+    row.key = key;
     row.label_text = stratum::label_for_path(relative);
     row.label = stratum::label_kind(row.label_text);
     s.rows.push_back(std::move(row));
@@ -103,6 +106,7 @@ int add_page(int row, int generation, int index, int count, std::size_t values, 
         at = add_row_like(at, stratum::page_name(s.rows[at].source, index, count));
     }
     FileRow& r = s.rows[at];
+    r.page = index;
     r.note = note;
     r.input_range = input_range.empty() ? stratum::window_text(input_window()) : input_range;
     if (thumbnail && thumbnail_size == static_cast<std::size_t>(kThumbnail) * kThumbnail * 4)
@@ -235,6 +239,7 @@ void clear_rows() {
     s.file_keys.clear();
     s.duplicates_skipped = 0;
     ++s.clears;
+    forget_maps();
     s.view.selected = -1;
     s.view.order_dirty = true;
 }

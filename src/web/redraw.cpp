@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "pipeline.h"
+#include "maps.h"
 #include "state.h"
 
 namespace web {
@@ -39,6 +40,9 @@ std::size_t state_signature() {
     mix(static_cast<std::size_t>(s.model.threads));
     mix(std::hash<double>{}(s.threshold.value));
     mix(pipeline_busy());
+    // Maps that arrive or fail, and the map chosen, show at once.
+    for (const auto& [id, e] : maps().entries) mix(id * 8 + static_cast<std::size_t>(e.status) + 16 * static_cast<std::size_t>(e.version));
+    mix(static_cast<std::size_t>(maps().choice));
     // The table's order is rebuilt while it is drawn, after the count above it: one more frame shows it.
     mix(s.view.order.size());
     mix(s.view.order_dirty);

@@ -6,8 +6,10 @@
 #include <numeric>
 #include <vector>
 
+#include "anomaly_map.h"
 #include "explain.h"
 #include "image_write.h"
+#include "maps.h"
 #include "plot_axes.h"
 #include "roc.h"
 #include "state.h"
@@ -129,6 +131,35 @@ std::string pca_svg(const AppState& s) {
     return svg + "</svg>";
 }
 
+// The most anomalous files' maps that the page has made (the gallery's), each as image | reconstruction |
+// overlay, with the map's name, scale and threshold.
+std::string maps_section() {
+    const stratum::ModelCard& card = app().model.card;
+    if (card.maps.empty()) return "";
+    std::string items;
+    std::size_t shown = 0;
+    for (std::size_t row : top_rows(kGalleryFiles)) {
+        MapEntry* e = map_entry(app().rows[row].id);
+        if (e == nullptr || e->status != MapEntry::Status::Ready) continue;
+        draw_map_images(*e);
+        const std::vector<float> values = map_values(*e, maps().choice);
+        const stratum::Image panel = stratum::map_triptych(e->view, e->reconstruction, e->overlay);
+        items += "<figure><img class=\"map\" alt=\"\" src=\"data:image/png;base64," + base64(stratum::encode_png(panel)) +
+                 "\"><figcaption>" + escape(app().rows[row].name) + ": score " + number(app().rows[row].score) +
+                 ", largest map value " + number(*std::max_element(values.begin(), values.end())) + "</figcaption></figure>";
+        ++shown;
+    }
+    if (shown == 0) return "";
+    const stratum::MapSpec& spec = card.maps[static_cast<std::size_t>(std::min<int>(maps().choice, static_cast<int>(card.maps.size()) - 1))];
+    const stratum::Image bar = stratum::map_scale_bar(240, 12);
+    return "<h2>Why they were flagged</h2><p>Each: the image, its reconstruction G(E(x)) and the " + escape(spec.name) +
+           " map over the image (" + escape(spec.description) + "). Colours: <img alt=\"colour scale\" src=\"data:image/png;base64," +
+           base64(stratum::encode_png(bar)) + "\"> from 0 to twice the threshold; yellow at the threshold (" + number(spec.threshold) +
+           ", calibrated per position: " +
+           number((1.0 - spec.threshold_quantile) * 100.0, 0) + " % of the training images reach it somewhere). The dimmed border lies outside what the model saw.</p>" +
+           items;
+}
+
 }  // namespace
 
 std::string report_html(std::size_t top) {
@@ -195,6 +226,7 @@ std::string report_html(std::size_t top) {
         }
         html += "</table>";
     }
+    html += maps_section();
     if (failed) {
         html += "<h2>Files that could not be read</h2><ul>";
         std::size_t listed = 0;

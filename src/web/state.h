@@ -22,6 +22,8 @@ struct FileRow {
     std::uint64_t id = 0;    // unique over the page's life (the drawing's texture cache keys on it)
     std::string name;        // path as dropped (folder/file.png) or file name; a stack's pages "FILE [page 2/12]"
     std::string source;      // the file it came from (the name without the page)
+    std::string key;         // the file's key in web/pipeline.js (its path and size): to read it again for a map
+    int page = 0;            // which page of the file (a TIFF stack's pages are rows of their own)
     std::string label_text;  // from the folder name or a labels CSV; "" when unknown
     Label label = Label::Unknown;
     Status status = Status::Queued;
@@ -84,6 +86,7 @@ struct ViewState {
     float plot_rect[4] = {0, 0, 0, 0}, plot_scale[2] = {1, 1}, plot_offset[2] = {0, 0};
     std::string hovered;
     bool hovered_thumbnail = false;
+    int hovered_row = -1;     // the row under the pointer this frame (table, plot or gallery), or -1
     std::vector<int> order;   // table order (sorted, filtered)
     bool order_dirty = true;
     char filter[128] = "";

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "explain.h"
+#include "maps.h"
 #include "export.h"
 #include "plot_axes.h"
 #include "model.h"
@@ -401,4 +402,103 @@ TEST_CASE("a file that failed or was cancelled can be tried again in its row", "
     CHECK(app().rows[static_cast<std::size_t>(failed)].error.empty());
     CHECK(app().progress.total == 2);
     CHECK(add_file("f.png", "f.png", "f.png\n1", 0) == -1);  // now on its way: not twice
+}
+
+TEST_CASE("maps are made only for what is shown, come back by row id, and are drawn by the core", "[web]") {
+    const stratum::ModelCard& card = fresh_page();
+    REQUIRE(card.maps.size() == 3);  // the shipped model: pixel, feature_16, feature_4
+    const int pixel = stratum::map_index(card, "pixel");
+    std::vector<int> rows;
+    for (int i = 0; i < 3; ++i) rows.push_back(decoded_file("m" + std::to_string(i) + ".png"));
+    const int queued = decoded_file("queued.png");
+    const Outputs o = outputs_for(card, kBatchSize, 3);
+    batch_done(batch_sent(rows), o.latents.data(), o.n, o.dims, o.extras.data(), o.extras.size());
+    CHECK_FALSE(maps_wanted());
+    want_map(static_cast<std::size_t>(queued));  // not scored: no map
+    CHECK_FALSE(maps_wanted());
+    want_map(0);
+    want_map(1);
+    REQUIRE(maps_wanted());
+    const nlohmann::json requests = nlohmann::json::parse(take_map_requests());
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[0]["key"] == "m0.png");
+    CHECK(requests[0]["page"] == 0);
+    CHECK(requests[0]["side"] == stratum::kMapViewSide);
+    CHECK_FALSE(maps_wanted());
+    CHECK(nlohmann::json::parse(take_map_requests()).empty());  // taken once
+
+    // Row 0's outputs: every position at its training median except one pixel at median + 10 spreads.
+    const std::uint64_t id0 = app().rows[0].id;
+    const std::vector<std::uint8_t> view(4 * 2 * 3, 200);
+    const double crop[4] = {1, 0, 2, 2};
+    const std::vector<float> reconstructed(input_values(card), 0.0f);
+    std::vector<float> raw;
+    for (const stratum::MapSpec& m : card.maps)
+        for (double v : m.median) raw.push_back(static_cast<float>(v));
+    const std::size_t hot = 5 * 32 + 7;  // row 5, column 7 of the 32 x 32 pixel map (the first)
+    raw[hot] = static_cast<float>(card.maps[0].median[hot] + 10 * card.maps[0].spread[hot]);
+    map_done(id0, view.data(), 4, 2, crop, reconstructed.data(), reconstructed.size(), raw.data(), raw.size());
+    MapEntry* e = map_entry(id0);
+    REQUIRE(e != nullptr);
+    REQUIRE(e->status == MapEntry::Status::Ready);
+    const std::vector<float> values = map_values(*e, pixel);
+    REQUIRE(values.size() == 32u * 32u);
+    for (std::size_t i = 0; i < values.size(); ++i) CHECK(values[i] == Approx(i == hot ? 10.0 : 0.0).margin(1e-4));
+    maps().choice = pixel;
+    draw_map_images(*e);
+    CHECK((e->overlay.width == 4 && e->overlay.height == 2));
+    CHECK(e->overlay.pixels[0] == 100);  // outside the crop: dimmed
+    CHECK((e->reconstruction.width == 4 && e->reconstruction.pixels[0] == 128));
+    // A wrong size fails the entry; a failure says why; an answer for a row that is gone is ignored.
+    const std::uint64_t id1 = app().rows[1].id;
+    map_done(id1, view.data(), 4, 2, crop, reconstructed.data(), reconstructed.size() - 1, raw.data(), raw.size());
+    CHECK(map_entry(id1)->status == MapEntry::Status::Failed);
+    CHECK_THAT(map_entry(id1)->error, Catch::Contains("sizes"));
+    map_failed(id1, "could not read the file again");
+    CHECK(map_entry(id1)->error == "could not read the file again");
+    map_done(9999, view.data(), 4, 2, crop, reconstructed.data(), reconstructed.size(), raw.data(), raw.size());
+    CHECK(map_entry(9999) == nullptr);
+    // The probe gives the chosen map's values of a row.
+    const nlohmann::json probe = nlohmann::json::parse(maps_json(0));
+    CHECK(probe["values"].size() == 32u * 32u);
+    CHECK(probe["values"][hot].get<double>() == Approx(10.0).margin(1e-4));
+
+    // The gallery's order: the highest scores first.
+    const std::vector<std::size_t> top = top_rows(2);
+    REQUIRE(top.size() == 2);
+    CHECK(app().rows[top[0]].score >= app().rows[top[1]].score);
+    for (int r : rows)
+        if (std::find(top.begin(), top.end(), static_cast<std::size_t>(r)) == top.end())
+            CHECK(app().rows[static_cast<std::size_t>(r)].score <= app().rows[top[1]].score);
+
+    // The report shows the maps made for its most anomalous files.
+    for (std::size_t row : top_rows(kGalleryFiles)) {
+        want_map(row);
+        map_done(app().rows[row].id, view.data(), 4, 2, crop, reconstructed.data(), reconstructed.size(), raw.data(), raw.size());
+    }
+    const std::string html = report_html();
+    CHECK_THAT(html, Catch::Contains("<h2>Why they were flagged</h2>"));
+    std::size_t maps_in_report = 0;
+    for (std::size_t at = html.find("class=\"map\""); at != std::string::npos; at = html.find("class=\"map\"", at + 1)) ++maps_in_report;
+    CHECK(maps_in_report == 3);
+
+    // At most kMaxMapEntries are kept: the least recently shown go first; Clear forgets them all.
+    for (std::size_t i = 0; i < kMaxMapEntries + 10; ++i) rows.push_back(decoded_file("n" + std::to_string(i) + ".png"));
+    std::vector<int> more(rows.begin() + 3, rows.end());
+    for (std::size_t at = 0; at < more.size(); at += kBatchSize) {
+        const std::vector<int> part(more.begin() + static_cast<long>(at), more.begin() + static_cast<long>(std::min(more.size(), at + kBatchSize)));
+        batch_done(batch_sent(part), o.latents.data(), o.n, o.dims, o.extras.data(), o.extras.size());
+    }
+    for (int r : more) want_map(static_cast<std::size_t>(r));
+    take_map_requests();
+    next_map_frame();
+    next_map_frame();
+    next_map_frame();
+    CHECK(maps().entries.size() == kMaxMapEntries + 10);  // the first rows' entries went; requested ones wait for their answer
+    for (int r : more)
+        map_done(app().rows[static_cast<std::size_t>(r)].id, view.data(), 4, 2, crop, reconstructed.data(), reconstructed.size(), raw.data(), raw.size());
+    next_map_frame();
+    CHECK(maps().entries.size() == kMaxMapEntries);
+    clear_rows();
+    CHECK(maps().entries.empty());
 }
