@@ -396,7 +396,10 @@ test('Save report downloads one self-contained HTML file', { timeout: 180000 }, 
   await download.saveAs(saved);
   const html = readFileSync(saved, 'utf8');
   assert.ok(html.includes(results.model));
-  assert.equal((html.match(/src="data:image\/png;base64,/g) || []).length, 24, 'every demo cell with its thumbnail');
+  assert.equal((html.match(/<img alt="" src="data:image\/png;base64,/g) || []).length, 24, 'every demo cell with its thumbnail');
+  // The model has maps: the 8 highest scores' maps (made before the download) and the colour scale.
+  assert.equal((html.match(/<img class="map" alt="" src="data:image\/png;base64,/g) || []).length, 8, 'the gallery\'s maps');
+  assert.equal((html.match(/<img alt="colour scale" src="data:image\/png;base64,/g) || []).length, 1);
   assert.ok(!/\b(src|href)="(?!data:)/.test(html), 'no reference outside the file');
   const viewer = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   const requests = [];
