@@ -112,13 +112,17 @@ struct Distributed::Impl {
 
 namespace {
 
-c10::intrusive_ptr<c10d::Store> connect(const RankEnvironment& env, bool server, std::chrono::seconds timeout) {
+// The run's store: rank 0 serves it. `join`: count this connection among the world's (every rank's
+// first one), so that rank 0's constructor returns once all ranks have connected. Without it on every
+// rank, libtorch 1.13's server waits out its whole timeout and then goes on silently, and the ranks'
+// first rendezvous races against that timeout.
+c10::intrusive_ptr<c10d::Store> connect(const RankEnvironment& env, bool join, std::chrono::seconds timeout) {
     c10d::TCPStoreOptions o;
     o.port = static_cast<std::uint16_t>(env.master_port);
-    o.isServer = server;
+    o.isServer = join && env.rank == 0;
     o.timeout = timeout;
-    if (server) o.numWorkers = env.world_size;
-    o.waitWorkers = server;
+    if (join) o.numWorkers = env.world_size;
+    o.waitWorkers = join;
     return c10::make_intrusive<c10d::TCPStore>(env.master_addr, o);
 }
 
@@ -136,7 +140,7 @@ Distributed::Distributed(const RankEnvironment& env, const torch::Device& device
     impl_->timeout = timeout;
     c10::intrusive_ptr<c10d::Store> store;
     try {
-        store = connect(env, rank_ == 0, timeout);
+        store = connect(env, /*join=*/true, timeout);
     } catch (const std::exception& e) {
         throw Error("rank " + std::to_string(rank_) + ": cannot join the run's store at " + env.master_addr + ":" +
                     std::to_string(env.master_port) + " within " + std::to_string(timeout.count()) +
