@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A rank killed mid-run (SIGKILL) makes the other stop with a message naming it, the launcher exits
-# non-zero, and the run resumes from its last checkpoint with two ranks and finishes.
+# non-zero, and the run resumes from its last checkpoint with two ranks and finishes. Then a rank that
+# hangs (SIGSTOP) makes the other stop after --rank-timeout, naming it, and the launcher kills it.
 # Usage: distributed_kill.sh STRATUM IMAGE_FIXTURES WORK_DIR
 set -euo pipefail
 stratum=$1 fixtures=$2 work=$3
@@ -40,4 +41,23 @@ cat "$work/resume.log"
 grep -q '^\[rank 0\] stratum train: resuming at [1-9][0-9]* images' "$work/resume.log" || { echo "FAIL: no resume"; exit 1; }
 grep -q "^\[rank 0\] stratum train: finished $total images" "$work/resume.log" || { echo "FAIL: not finished"; exit 1; }
 [ "$(last_logged)" = "$total" ] || { echo "FAIL: the log does not end at $total images"; exit 1; }
+
+# A hung rank: nothing closes its sockets, so only the timeout (5 s here) tells.
+"$stratum" train --data "$work/data" --normal c0 --size 8 --fmap-base 16 --fmap-max 8 --latent 8 --batch 16 \
+  --images $total --checkpoint-every 320 --log-every 32 --sample-every 6400 --out "$work/hung" --local-ranks 2 \
+  --rank-timeout 5 >"$work/hung.log" 2>&1 &
+launcher=$!
+for _ in $(seq 1 1200); do
+  [ -s "$work/hung/log.jsonl" ] && break
+  sleep 0.1
+done
+rank1=$(sed -n 's/^stratum train: rank 1 is process \([0-9]*\)$/\1/p' "$work/hung.log")
+kill -STOP "$rank1"
+status=0
+wait $launcher || status=$?
+cat "$work/hung.log"
+[ "$status" != 0 ] || { echo "FAIL: the launcher exited 0"; exit 1; }
+grep -q '^\[rank 0\] stratum: rank 0 stops: rank 1 is gone' "$work/hung.log" || { echo "FAIL: rank 0 did not name rank 1"; exit 1; }
+grep -q '^stratum train: rank 1 still runs 35 s after rank 0 failed: killing it' "$work/hung.log" \
+  || { echo "FAIL: the launcher did not kill the hung rank"; exit 1; }
 echo "PASS"
