@@ -297,6 +297,10 @@ void Trainer::checkpoint(int phase_index) {
 }
 
 int Trainer::restore() {
+    // A resume from a checkpoint (even one at 0 images) takes a fresh random stream and trims the log;
+    // a new run, or a resume of a run killed before its first checkpoint, goes on as a new run does.
+    bool resumed = resume_ && root() && fs::exists(files_.checkpoint());
+    if (dist_) resumed = dist_->share("resuming", resumed ? "yes" : "no") == "yes";
     CheckpointState state;
     if (dist_) {
         std::string bytes;
@@ -306,11 +310,11 @@ int Trainer::restore() {
         }
         bytes = dist_->broadcast_bytes(bytes);
         state = load_checkpoint_bytes(bytes, "rank 0's " + files_.checkpoint(), models_, optimizers_.get(), device_);
-    } else if (resume_ && fs::exists(files_.checkpoint())) {
+    } else if (resumed) {
         state = load_checkpoint(files_.checkpoint(), models_, optimizers_.get(), device_);
     }
     images_ = state.images_seen;
-    if (images_ > 0) {
+    if (resumed) {
         // A fresh random stream for the rest of the run, still determined by the seed and the position.
         torch::manual_seed(config_.seed + static_cast<std::uint64_t>(images_) * 7919);
         if (root()) {
