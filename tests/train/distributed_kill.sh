@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A rank killed mid-run (SIGKILL) makes the other stop with a message naming it, the launcher exits
-# non-zero, and the run resumes from its last checkpoint with two ranks and finishes. Then a rank that
-# hangs (SIGSTOP) makes the other stop after --rank-timeout, naming it, and the launcher kills it.
+# non-zero, and the run resumes from its last checkpoint with two ranks and finishes. Rank 0 killed:
+# rank 1 names it. A rank that hangs (SIGSTOP) makes the other stop after --rank-timeout, naming it,
+# and the launcher kills it.
 # Usage: distributed_kill.sh STRATUM IMAGE_FIXTURES WORK_DIR
 set -euo pipefail
 stratum=$1 fixtures=$2 work=$3
@@ -41,6 +42,24 @@ cat "$work/resume.log"
 grep -q '^\[rank 0\] stratum train: resuming at [1-9][0-9]* images' "$work/resume.log" || { echo "FAIL: no resume"; exit 1; }
 grep -q "^\[rank 0\] stratum train: finished $total images" "$work/resume.log" || { echo "FAIL: not finished"; exit 1; }
 [ "$(last_logged)" = "$total" ] || { echo "FAIL: the log does not end at $total images"; exit 1; }
+
+# Rank 0 killed: the store it served goes with it, and rank 1 says so.
+"$stratum" train --data "$work/data" --normal c0 --size 8 --fmap-base 16 --fmap-max 8 --latent 8 --batch 16 \
+  --images $total --checkpoint-every 320 --log-every 32 --sample-every 6400 --out "$work/root" --local-ranks 2 \
+  >"$work/root.log" 2>&1 &
+launcher=$!
+for _ in $(seq 1 1200); do
+  [ -s "$work/root/log.jsonl" ] && break
+  sleep 0.1
+done
+rank0=$(sed -n 's/^stratum train: rank 0 is process \([0-9]*\)$/\1/p' "$work/root.log")
+kill -9 "$rank0"
+status=0
+wait $launcher || status=$?
+cat "$work/root.log"
+[ "$status" != 0 ] || { echo "FAIL: the launcher exited 0"; exit 1; }
+grep -q '^\[rank 1\] stratum: rank 1 stops: rank 0 is gone (the run.s store at 127.0.0.1:[0-9]*, which rank 0 serves' \
+  "$work/root.log" || { echo "FAIL: rank 1 did not name rank 0"; exit 1; }
 
 # A hung rank: nothing closes its sockets, so only the timeout (5 s here) tells.
 "$stratum" train --data "$work/data" --normal c0 --size 8 --fmap-base 16 --fmap-max 8 --latent 8 --batch 16 \
