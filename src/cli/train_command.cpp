@@ -185,7 +185,10 @@ Command add_train_command(CLI::App& app) {
                 const TrainArgs& a = *args;
                 if (a.resume.empty() == a.out.empty()) throw Error("give either --out RUN (a new run) or --resume RUN");
                 if (a.local_ranks > 1) {
-                    if (a.resume.empty()) train::validate(config_from(a));  // refused here, before any rank starts
+                    if (a.resume.empty()) {  // refused here, before any rank starts
+                        train::validate(config_from(a));
+                        train::check_batch_split(config_from(a), a.local_ranks);
+                    }
                     return run_local_ranks(a.local_ranks, a.rank_timeout + 30);
                 }
                 if (!a.resume.empty()) {

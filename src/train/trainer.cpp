@@ -346,9 +346,6 @@ void Trainer::run() {
     models_.to(device_);
     optimizers_ = std::make_unique<Optimizers>(models_, config_.schedule.learning_rate);
     const int group = models_.d->trunk->mbstd_group;
-    if (dist_)  // every batch of the schedule must split into whole minibatch-stddev groups per rank
-        for (int stage = 1; stage <= config_.net.stages(); ++stage)
-            shard_rows(batch_for_resolution(config_.schedule, 4 << (stage - 1)), group, dist_->world_size(), 0);
     // Data first (it uses no torch random numbers): every rank must have read it before rank 0 sends
     // the checkpoint, or the send would wait for the slowest decoder under the collective's timeout.
     load_data();
@@ -444,6 +441,11 @@ void Trainer::run() {
 
 bool cuda_available() { return torch::cuda::is_available(); }
 
+void check_batch_split(const TrainConfig& config, int world_size) {
+    for (int stage = 1; stage <= config.net.stages(); ++stage)
+        shard_rows(batch_for_resolution(config.schedule, 4 << (stage - 1)), kStddevGroup, world_size, 0);
+}
+
 bool stop_requested() { return g_stop_requested; }
 
 namespace {
@@ -486,11 +488,13 @@ void train_distributed(const RankEnvironment& env, const TrainConfig& requested,
         TrainConfig started = requested;
         started.threads = 0;
         dist.agree("options", std::string(resume ? "--resume " : "--out ") + dir + "\n" + to_json(started));
+        if (!resume) check_batch_split(requested, env.world_size);  // before rank 0 makes the run folder
         TrainConfig config = dist.is_root() ? open_run(requested, dir, resume, env.world_size) : requested;
         config = config_from_json(dist.share("config.json", dist.is_root() ? to_json(config) : ""));
         config.threads = requested.threads;
         config.device = requested.device;
         config.rank_timeout = requested.rank_timeout;
+        check_batch_split(config, env.world_size);  // a resume with more ranks than the run had
         const int batch = batch_for_resolution(config.schedule, config.net.resolution);
         std::cerr << "stratum train: rank " << env.rank << " of " << env.world_size << " (" << dist.backend() << ", "
                   << device.str() << "): " << batch / env.world_size << " of each batch of " << batch << "\n";
