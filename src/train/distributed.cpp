@@ -216,8 +216,10 @@ void Distributed::fail(const std::string& during, const std::exception& e) {
         for (int r = 0; r < world_size_ && who.empty(); ++r) {
             if (r == rank_) continue;
             const std::string key = "failed/" + std::to_string(r);
-            if (impl_->beats->check({key}))
+            if (impl_->beats->check({key})) {
                 who = "rank " + std::to_string(r) + " failed: " + text_of(impl_->beats->get(key));
+                impl_->beats->add("failure-seen", 1);
+            }
         }
         for (int r = 0; r < world_size_ && who.empty(); ++r)
             if (r != rank_ && impl_->beats->add("alive/" + std::to_string(r), 0) == before[r])
@@ -235,6 +237,12 @@ void Distributed::fail(const std::string& during, const std::exception& e) {
 void Distributed::announce_failure(const std::string& message) noexcept {
     try {
         impl_->beats->set("failed/" + std::to_string(rank_), bytes_of(first_line(message)));
+        // Rank 0 serves the store: it stays a moment, until the others have read why (or 3 s), or
+        // they would only learn that it is gone.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+        while (rank_ == 0 && impl_->beats->add("failure-seen", 0) < world_size_ - 1 &&
+               std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
     } catch (...) {
     }
 }
@@ -248,9 +256,11 @@ std::string Distributed::await(const std::string& key, const std::string& what) 
             if (impl_->ours->check({key})) return text_of(impl_->ours->get(key));
             for (int r = 0; r < world_size_; ++r) {
                 const std::string failed = "failed/" + std::to_string(r);
-                if (r != rank_ && impl_->ours->check({failed}))
-                    throw Error("rank " + std::to_string(rank_) + " stops: rank " + std::to_string(r) +
-                                " failed: " + text_of(impl_->ours->get(failed)));
+                if (r != rank_ && impl_->ours->check({failed})) {
+                    const std::string why = text_of(impl_->ours->get(failed));
+                    impl_->ours->add("failure-seen", 1);
+                    throw Error("rank " + std::to_string(rank_) + " stops: rank " + std::to_string(r) + " failed: " + why);
+                }
             }
             if (std::chrono::steady_clock::now() > deadline)
                 throw Error("rank " + std::to_string(rank_) + " stops: " + what + " did not come within " +
@@ -270,8 +280,8 @@ void Distributed::agree(const std::string& what, const std::string& text) {
     } catch (const std::exception& e) {
         fail("comparing " + what, e);
     }
-    std::string reference;
-    for (int r = 0; r < world_size_; ++r) {
+    std::string reference, mismatch;
+    for (int r = 0; r < world_size_ && mismatch.empty(); ++r) {
         const std::string theirs = await(what + "/" + std::to_string(r), "rank " + std::to_string(r) + "'s " + what);
         if (r == 0) {
             reference = theirs;
@@ -283,9 +293,20 @@ void Distributed::agree(const std::string& what, const std::string& text) {
         std::string la, lb;
         while (std::getline(a, la) && std::getline(b, lb) && la == lb) {
         }
-        throw Error("rank " + std::to_string(r) + "'s " + what + " differs from rank 0's: \"" + lb + "\" against \"" +
-                    la + "\". Start every rank with the same options");
+        mismatch = "rank " + std::to_string(r) + "'s " + what + " differs from rank 0's: \"" + lb + "\" against \"" + la +
+                   "\". Start every rank with the same options";
     }
+    // Rank 0 serves the store: it goes on (or stops) once every rank has read what it needed.
+    try {
+        impl_->ours->add(what + "/read", 1);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (rank_ == 0 && impl_->ours->add(what + "/read", 0) < world_size_ &&
+               std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    } catch (const std::exception& e) {
+        if (mismatch.empty()) fail("comparing " + what, e);
+    }
+    if (!mismatch.empty()) throw Error(mismatch);
 }
 
 std::string Distributed::share(const std::string& key, const std::string& text) {
