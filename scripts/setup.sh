@@ -33,7 +33,7 @@ packages=(build-essential cmake pkg-config dpkg-dev ca-certificates
   libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev zlib1g-dev dataset-fashion-mnist gnuplot-nox
   libjpeg-dev libpng-dev libtiff-dev  # the decoders (libjpeg-turbo, libpng, libtiff); fixtures write with them too
   clang-14 libclang-rt-14-dev)  # the sanitizer build and the fuzzers (ASan, UBSan, libFuzzer)
-[ "$with_torch" = 1 ] && packages+=(libtorch-dev libopenblas0-openmp)
+[ "$with_torch" = 1 ] && packages+=(libtorch-dev libopenblas0-openmp libgloo-dev)  # gloo: headers for torch.distributed
 # Node.js and npm: keep a newer install if one is there (the page's tests need node >= 18).
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 

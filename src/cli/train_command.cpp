@@ -6,6 +6,7 @@
 #include "config.h"
 #include "error.h"
 #include "intensity.h"
+#include "local_ranks.h"
 #include "train.h"
 
 namespace stratum::cli {
@@ -35,6 +36,7 @@ struct TrainArgs {
     std::vector<std::string> normal, contaminate_with;
     double contamination = 0, learning_rate = 0;
     int size = 32, channels = 3, batch = -1, threads = 0, fmap_base = 0, fmap_max = 0, latent = 0;
+    int local_ranks = 0, rank_timeout = 120;
     long long limit = 0;
     unsigned long long seed = 1;
     std::string device = "auto";
@@ -51,7 +53,13 @@ CLI::App* add_train_options(CLI::App& app, TrainArgs& a) {
         "  stratum train --resume runs/airplane-c10\n"
         "Data: a folder whose first-level subfolders name the classes (CIFAR-10 and PBC as they extract), or a\n"
         "folder of Fashion-MNIST idx files. The run folder gets config.json, training_set.tsv (every image used,\n"
-        "with its role), log.jsonl, samples/*.png and checkpoint.pt. Ctrl+C writes a checkpoint and stops.");
+        "with its role), log.jsonl, samples/*.png and checkpoint.pt. Ctrl+C writes a checkpoint and stops.\n"
+        "Several processes (docs/DISTRIBUTED.md): --local-ranks N starts N ranks on this machine; under torchrun\n"
+        "(RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT set) stratum train is one rank of several:\n"
+        "  torchrun --nnodes 2 --node_rank 0 --nproc_per_node 1 --master_addr HOST0 --master_port 29500 --no_python \\\n"
+        "           stratum train --data DATA --out runs/r --batch 64\n"
+        "Every rank takes batch / ranks rows of each batch (a multiple of 4 each: the critic's minibatch-stddev\n"
+        "groups), gradients are averaged over the ranks (Gloo; NCCL on GPUs), rank 0 alone writes the run folder.");
     t->add_option("--data", a.data, "Folder of images (class subfolders) or of idx files");
     t->add_option("--out", a.out, "Run folder to create");
     t->add_option("--resume", a.resume, "Continue the run in this folder on its own schedule");
@@ -77,6 +85,15 @@ CLI::App* add_train_options(CLI::App& app, TrainArgs& a) {
     t->add_option("--images", a.images, "Length of the run in images shown to the critic (e.g. 500k, 12M)");
     t->add_option("--batch", a.batch, "Batch size (default by preset and resolution)");
     add_compute_options(t, a.threads, a.device);
+    t->add_option("--local-ranks", a.local_ranks,
+                  "Train with N processes on this machine, data-parallel (as torchrun would start them; the batch is "
+                  "split between them and stays the run's batch); output lines are prefixed [rank R]")
+        ->check(CLI::Range(1, 256));
+    t->add_option("--rank-timeout", a.rank_timeout,
+                  "With several ranks: seconds a rank waits for the others (to join, or in a step) before it stops "
+                  "naming the one that does not answer; a rank that exits or is killed is noticed at once")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 86400));
     t->add_flag("--progressive", a.progressive, "Grow from 4x4 with fade-in phases");
     t->add_flag("--no-progressive", a.no_progressive, "Train at the final size from the start");
     t->add_option("--fade-images", a.fade, "Images per fade-in phase when progressive");
@@ -132,6 +149,7 @@ train::TrainConfig config_from(const TrainArgs& a) {
     c.seed = a.seed;
     c.threads = a.threads;
     c.device = a.device;
+    c.rank_timeout = a.rank_timeout;
     c.commit = STRATUM_BUILD_COMMIT;
     if (!a.images.empty()) c.schedule.images = parse_count(a.images);
     if (a.batch >= 0) c.schedule.batch = a.batch;
@@ -166,10 +184,18 @@ Command add_train_command(CLI::App& app) {
     return {t, [args]() {
                 const TrainArgs& a = *args;
                 if (a.resume.empty() == a.out.empty()) throw Error("give either --out RUN (a new run) or --resume RUN");
+                if (a.local_ranks > 1) {
+                    if (a.resume.empty()) {  // refused here, before any rank starts
+                        train::validate(config_from(a));
+                        train::check_batch_split(config_from(a), a.local_ranks);
+                    }
+                    return run_local_ranks(a.local_ranks, a.rank_timeout + 30);
+                }
                 if (!a.resume.empty()) {
                     train::TrainConfig c;
                     c.threads = a.threads;
                     c.device = a.device;
+                    c.rank_timeout = a.rank_timeout;
                     train::train(c, a.resume, true);
                 } else {
                     train::train(config_from(a), a.out, false);

@@ -108,11 +108,12 @@ void save_checkpoint(const std::string& path, Models& m, Optimizers& o, const Ch
     sync_folder_of(path);
 }
 
-CheckpointState load_checkpoint(const std::string& path, Models& m, Optimizers* o, const torch::Device& device) {
-    verify_checkpoint(path);
-    torch::serialize::InputArchive archive;
+namespace {
+
+// The networks, optimisers and position from an archive already opened; `name` for messages.
+CheckpointState read_checkpoint(torch::serialize::InputArchive& archive, const std::string& name, Models& m,
+                                Optimizers* o) {
     try {
-        archive.load_from(path, device);
         auto read_module = [&](const char* key, torch::nn::Module& module) {
             torch::serialize::InputArchive sub;
             archive.read(key, sub);
@@ -142,9 +143,38 @@ CheckpointState load_checkpoint(const std::string& path, Models& m, Optimizers* 
         state.phase_index = static_cast<int>(phase.item<std::int64_t>());
         return state;
     } catch (const c10::Error& e) {
-        throw Error("cannot read checkpoint " + path + " (wrong architecture or damaged file): " +
+        throw Error("cannot read checkpoint " + name + " (wrong architecture or damaged file): " +
                     e.what_without_backtrace());
     }
+}
+
+}  // namespace
+
+CheckpointState load_checkpoint(const std::string& path, Models& m, Optimizers* o, const torch::Device& device) {
+    verify_checkpoint(path);
+    torch::serialize::InputArchive archive;
+    try {
+        archive.load_from(path, device);
+    } catch (const c10::Error& e) {
+        throw Error("cannot read checkpoint " + path + " (wrong architecture or damaged file): " + e.what_without_backtrace());
+    }
+    return read_checkpoint(archive, path, m, o);
+}
+
+std::string read_checkpoint_bytes(const std::string& path) {
+    verify_checkpoint(path);
+    return read_text_file(path);
+}
+
+CheckpointState load_checkpoint_bytes(const std::string& bytes, const std::string& name, Models& m, Optimizers* o,
+                                      const torch::Device& device) {
+    torch::serialize::InputArchive archive;
+    try {
+        archive.load_from(bytes.data(), bytes.size(), device);
+    } catch (const c10::Error& e) {
+        throw Error("cannot read checkpoint " + name + " (damaged copy): " + e.what_without_backtrace());
+    }
+    return read_checkpoint(archive, name, m, o);
 }
 
 }  // namespace stratum::train

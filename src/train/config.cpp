@@ -127,6 +127,10 @@ std::string to_json(const TrainConfig& c) {
         {"threads", c.threads},
         {"device", c.device},
         {"commit", c.commit},
+        // The batch per rank and the effective batch at the final resolution (the others scale alike).
+        {"distributed", {{"world_size", c.world_size},
+                         {"effective_batch", batch_for_resolution(c.schedule, c.net.resolution)},
+                         {"batch_per_rank", batch_for_resolution(c.schedule, c.net.resolution) / std::max(1, c.world_size)}}},
     };
     return j.dump(2) + "\n";
 }
@@ -190,6 +194,7 @@ TrainConfig config_from_json(const std::string& text) {
     read(j, "", "threads", c.threads);
     read(j, "", "device", c.device);
     read(j, "", "commit", c.commit);
+    if (j.contains("distributed")) read(j["distributed"], "distributed.", "world_size", c.world_size);  // runs before it: 1
     validate(c);
     return c;
 }
@@ -234,6 +239,8 @@ void validate(const TrainConfig& c) {
         bad("--rotation-loss needs --augment none: dihedral augmentation already turns the training images by the "
             "quarter turns the critic would learn to predict");
     if (c.threads < 0) bad("--threads must be 0 (all cores) or positive");
+    if (c.world_size < 1) bad("distributed.world_size must be positive");
+    if (c.rank_timeout < 1) bad("--rank-timeout must be at least 1 second");
     if (c.device != "auto" && c.device != "cpu" && c.device != "cuda") bad("--device must be auto, cpu or cuda");
 }
 

@@ -68,6 +68,12 @@ struct TrainConfig {
     int threads = 0;  // 0 = all cores
     std::string device = "auto";  // auto, cpu, cuda
     std::string commit;           // source revision the run was started from
+    // Processes that train the run together (docs/DISTRIBUTED.md): each takes schedule.batch / world_size
+    // rows of every batch, so the batch stays the run's effective (global) batch. Recorded in config.json.
+    int world_size = 1;
+    // Machine-specific, not saved: how long a rank waits for the others before it names the one that
+    // stopped answering (--rank-timeout).
+    int rank_timeout = 120;
 };
 
 // "quick" (the default recipe: w8 nets, 60k images, minutes on a CPU), "small" (64/64/32/16 channels,

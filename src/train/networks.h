@@ -31,7 +31,9 @@ TORCH_MODULE(EqualizedLinear);
 torch::Tensor leaky(const torch::Tensor& x);       // leaky ReLU, slope 0.2
 torch::Tensor pixel_norm(const torch::Tensor& x);  // x / sqrt(mean over channels of x^2 + 1e-8)
 // One extra channel: the standard deviation over groups of (up to) 4 images, averaged.
-torch::Tensor minibatch_stddev(const torch::Tensor& x, int group = 4);
+// The critic's minibatch-stddev group in training (the progressive-growing GAN's 4).
+inline constexpr int kStddevGroup = 4;
+torch::Tensor minibatch_stddev(const torch::Tensor& x, int group = kStddevGroup);
 torch::Tensor upsample2(const torch::Tensor& x);    // nearest neighbour, x2
 torch::Tensor downsample2(const torch::Tensor& x);  // 2x2 average
 
@@ -57,7 +59,7 @@ struct TrunkImpl : torch::nn::Module {
     std::vector<torch::Tensor> activations(const torch::Tensor& x, int stage);
     NetConfig net;
     bool use_mbstd;
-    int mbstd_group = 4;  // 1 makes each image's features independent of the batch (evaluation)
+    int mbstd_group = kStddevGroup;  // 1 makes each image's features independent of the batch (evaluation)
     std::vector<EqualizedConv2d> from_rgb, conv, conv_down;  // index = stage - 1
     EqualizedConv2d conv4{nullptr};
 };

@@ -73,8 +73,10 @@ void write_training_set(const std::string& path, const TrainingSelection& sel) {
     write_file_atomic(path, text);
 }
 
-TrainingSelection read_training_set(const std::string& path) {
-    std::istringstream in(read_text_file(path));
+TrainingSelection read_training_set(const std::string& path) { return parse_training_set(read_text_file(path), path); }
+
+TrainingSelection parse_training_set(const std::string& text, const std::string& path) {
+    std::istringstream in(text);
     TrainingSelection sel;
     std::string line;
     int number = 0;

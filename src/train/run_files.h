@@ -42,6 +42,8 @@ std::size_t trim_log(const std::string& path, std::int64_t images);
 // training_set.tsv: one line per image, "location<TAB>class<TAB>normal|contamination".
 void write_training_set(const std::string& path, const TrainingSelection& selection);
 TrainingSelection read_training_set(const std::string& path);
+// The same from the file's text; `name` for messages.
+TrainingSelection parse_training_set(const std::string& text, const std::string& name);
 
 // The run's intensity window: what the trainer recorded, or, for runs made before 16-bit input,
 // 0-255 (8-bit). Throws stratum::Error naming the file when it is unreadable.

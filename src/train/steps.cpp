@@ -1,5 +1,6 @@
 #include "steps.h"
 
+#include "distributed.h"
 #include "error.h"
 
 namespace stratum::train {
@@ -80,17 +81,39 @@ void update_ema(Generator& ema, const Generator& g, double beta) {
     for (const auto& item : g->named_parameters(true)) target[item.key()].lerp_(item.value(), 1.0 - beta);
 }
 
-std::pair<torch::Tensor, torch::Tensor> rotate_quarters(const torch::Tensor& x) {
+torch::Tensor DataParallel::rows(std::int64_t n, int group) const { return shard_rows(n, group, world_size, rank); }
+
+torch::Tensor DataParallel::mine(const torch::Tensor& full, int group) const {
+    if (world_size == 1) return full;
+    return full.index_select(0, rows(full.size(0), group).to(full.device()));
+}
+
+void DataParallel::average_gradients(const std::vector<torch::nn::Module*>& modules) const {
+    if (!average) return;
+    // Parameters without a gradient (frozen, or a layer this phase does not use) are the same on
+    // every rank: the ranks run the same graph.
+    std::vector<torch::Tensor> gradients;
+    for (torch::nn::Module* module : modules)
+        if (module)
+            for (const torch::Tensor& p : module->parameters())
+                if (p.requires_grad() && p.grad().defined()) gradients.push_back(p.mutable_grad());
+    average(gradients);
+}
+
+std::pair<torch::Tensor, torch::Tensor> rotate_quarters(const torch::Tensor& x, const torch::Tensor& rows) {
     const std::int64_t n = x.size(0);
-    const torch::Tensor labels = torch::arange(n, torch::TensorOptions().dtype(torch::kLong).device(x.device())).remainder(4);
+    const torch::Tensor index = rows.defined() ? rows.to(torch::kCPU, torch::kLong) : torch::arange(n, torch::kLong);
+    const auto turn = index.accessor<std::int64_t, 1>();
+    const torch::Tensor labels = index.remainder(4).to(x.device());
     std::vector<torch::Tensor> turned;
-    for (std::int64_t i = 0; i < n; ++i) turned.push_back(torch::rot90(x.slice(0, i, i + 1), i % 4, {2, 3}));
+    for (std::int64_t i = 0; i < n; ++i) turned.push_back(torch::rot90(x.slice(0, i, i + 1), turn[i] % 4, {2, 3}));
     return {torch::cat(turned), labels};
 }
 
 namespace {
-torch::Tensor rotation_cross_entropy(Models& m, const torch::Tensor& x, int stage, double alpha) {
-    const auto [turned, labels] = rotate_quarters(x);
+// `rows`: the images' rows in the global batch (their turns), or undefined for 0 .. N - 1.
+torch::Tensor rotation_cross_entropy(Models& m, const torch::Tensor& x, int stage, double alpha, const torch::Tensor& rows) {
+    const auto [turned, labels] = rotate_quarters(x, rows);
     return torch::nn::functional::cross_entropy(m.rotation(m.d->features(turned, stage, alpha)), labels);
 }
 }  // namespace
@@ -108,23 +131,28 @@ torch::Tensor rotation_loss_per_image(Models& m, const torch::Tensor& x, int sta
 }
 
 void critic_step(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double alpha, double ema_beta,
-                 Losses& losses) {
+                 Losses& losses, const DataParallel& parallel) {
     set_trainable(*m.d, true);
-    const std::int64_t n = real.size(0);
+    const int group = m.d->trunk->mbstd_group;
+    const std::int64_t n = real.size(0) * parallel.world_size;  // the global batch: every draw is made for all of it
     torch::Tensor fake;
     {
         torch::NoGradGuard no_grad;
-        fake = m.g(sample_z(n, m.g->net.latent, real.device()), stage, alpha);
+        fake = m.g(parallel.mine(sample_z(n, m.g->net.latent, real.device()), group), stage, alpha);
     }
     const torch::Tensor d_real = m.d(real, stage, alpha).view({-1});
     const torch::Tensor d_fake = m.d(fake, stage, alpha).view({-1});
-    const torch::Tensor u = torch::rand({n}, real.options());
+    const torch::Tensor u = parallel.mine(torch::rand({n}, real.options()), group);
     const torch::Tensor gp = gradient_penalty([&](const torch::Tensor& x) { return m.d(x, stage, alpha); }, real, fake, u);
     torch::Tensor loss = (d_fake - d_real + 10.0 * gp + 0.001 * d_real.pow(2)).mean();
-    if (m.rotation) loss = loss + m.rotation_weight * rotation_cross_entropy(m, real, stage, alpha);
+    const torch::Tensor rows = parallel.world_size > 1 ? parallel.rows(n, group) : torch::Tensor();
+    if (m.rotation) loss = loss + m.rotation_weight * rotation_cross_entropy(m, real, stage, alpha, rows);
     o.d->zero_grad();
     if (o.rotation) o.rotation->zero_grad();
     loss.backward();
+    // Each rank's loss is the mean over its rows, and every rank has as many: the mean of the ranks'
+    // gradients is the gradient of the mean over the global batch.
+    parallel.average_gradients({m.d.get(), m.rotation ? m.rotation.get() : nullptr});
     o.d->step();
     if (o.rotation) o.rotation->step();
     update_ema(m.g_ema, m.g, ema_beta);
@@ -132,39 +160,45 @@ void critic_step(Models& m, Optimizers& o, const torch::Tensor& real, int stage,
     losses.gp = gp.mean().item<double>();
 }
 
-void generator_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses) {
+void generator_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses,
+                    const DataParallel& parallel) {
     set_trainable(*m.d, false);  // gradients flow through D to G, D's weights stay
     if (m.rotation) set_trainable(*m.rotation, false);
+    const int group = m.d->trunk->mbstd_group;
     const torch::Device device = m.g->dense->weight.device();
-    const torch::Tensor fake = m.g(sample_z(batch, m.g->net.latent, device), stage, alpha);
+    const torch::Tensor fake = m.g(parallel.mine(sample_z(batch, m.g->net.latent, device), group), stage, alpha);
     torch::Tensor loss = -m.d(fake, stage, alpha).mean();
-    if (m.rotation) loss = loss + 0.2 * m.rotation_weight * rotation_cross_entropy(m, fake, stage, alpha);
+    const torch::Tensor rows = parallel.world_size > 1 ? parallel.rows(batch, group) : torch::Tensor();
+    if (m.rotation) loss = loss + 0.2 * m.rotation_weight * rotation_cross_entropy(m, fake, stage, alpha, rows);
     o.g->zero_grad();
     loss.backward();
+    parallel.average_gradients({m.g.get()});
     o.g->step();
     set_trainable(*m.d, true);
     if (m.rotation) set_trainable(*m.rotation, true);
     losses.g = loss.item<double>();
 }
 
-void encoder_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses) {
+void encoder_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses,
+                  const DataParallel& parallel) {
     const torch::Device device = m.g->dense->weight.device();
     torch::Tensor x_f;
     {
         torch::NoGradGuard no_grad;
-        x_f = m.g(sample_z(batch, m.g->net.latent, device), stage, alpha);
+        x_f = m.g(parallel.mine(sample_z(batch, m.g->net.latent, device), m.d->trunk->mbstd_group), stage, alpha);
     }
     set_trainable(*m.g, false);  // gradients flow through G to E, G's weights stay
     const torch::Tensor loss = (x_f - m.g(m.e(x_f, stage, alpha), stage, alpha)).abs().mean();
     o.e->zero_grad();
     loss.backward();
+    parallel.average_gradients({m.e.get()});
     o.e->step();
     set_trainable(*m.g, true);
     losses.e = loss.item<double>();
 }
 
 void real_encoder_step(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double feature_weight,
-                       Losses& losses) {
+                       Losses& losses, const DataParallel& parallel) {
     set_trainable(*m.g_ema, false);
     set_trainable(*m.d, false);
     const int group = m.d->trunk->mbstd_group;
@@ -179,6 +213,7 @@ void real_encoder_step(Models& m, Optimizers& o, const torch::Tensor& real, int 
     const torch::Tensor loss = (real - xr).pow(2).mean() + feature_weight * (f_real - f_rec).pow(2).mean();
     o.e->zero_grad();
     loss.backward();
+    parallel.average_gradients({m.e.get()});
     o.e->step();
     m.d->trunk->mbstd_group = group;
     set_trainable(*m.d, true);
@@ -199,10 +234,11 @@ torch::Tensor augment_dihedral(const torch::Tensor& x) {
 }
 
 void train_iteration(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double alpha, double ema_beta,
-                     Losses& losses) {
-    critic_step(m, o, real, stage, alpha, ema_beta, losses);
-    generator_step(m, o, real.size(0), stage, alpha, losses);
-    encoder_step(m, o, real.size(0), stage, alpha, losses);
+                     Losses& losses, const DataParallel& parallel) {
+    const std::int64_t batch = real.size(0) * parallel.world_size;
+    critic_step(m, o, real, stage, alpha, ema_beta, losses, parallel);
+    generator_step(m, o, batch, stage, alpha, losses, parallel);
+    encoder_step(m, o, batch, stage, alpha, losses, parallel);
 }
 
 torch::Tensor prepare_reals(const torch::Tensor& images, int final_stage, int stage, double alpha) {

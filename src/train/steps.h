@@ -43,6 +43,26 @@ struct Optimizers {
     std::unique_ptr<torch::optim::Adam> rotation;  // the rotation head's, when Models has one
 };
 
+// Data parallelism as a step sees it (Distributed, distributed.h, fills it in; the default is one
+// process, which changes nothing): which rows of each global batch this process trains on, and the
+// averaging of gradients over the processes between backward and the optimiser's step. Every random
+// draw of a step is made for the whole global batch, the same on every rank (same seed), and each
+// rank keeps its rows of it: rank r trains on exactly the images and noise the single process draws
+// for those rows.
+struct DataParallel {
+    int world_size = 1;
+    int rank = 0;
+    // In place: each gradient becomes its mean over the processes. Empty: one process.
+    std::function<void(std::vector<torch::Tensor>& gradients)> average;
+    // This process's rows of a tensor whose first dimension is the global batch (shard_rows, with the
+    // critic's minibatch-stddev group): `full` itself in one process.
+    torch::Tensor mine(const torch::Tensor& full, int group) const;
+    // Global row numbers of this process's rows of a batch of n, int64 [n / world_size] on the CPU.
+    torch::Tensor rows(std::int64_t n, int group) const;
+    // The gradients of these modules' trainable parameters, averaged (nothing in one process).
+    void average_gradients(const std::vector<torch::nn::Module*>& modules) const;
+};
+
 struct Losses {
     double d = 0, gp = 0, g = 0, e = 0;
 };
@@ -58,8 +78,9 @@ torch::Tensor gradient_penalty(const std::function<torch::Tensor(const torch::Te
 void set_trainable(torch::nn::Module& module, bool trainable);
 
 // Each image of x [N, C, H, W] (H = W) turned by (i mod 4) quarter turns counter-clockwise; labels [N]
-// (int64) hold i mod 4.
-std::pair<torch::Tensor, torch::Tensor> rotate_quarters(const torch::Tensor& x);
+// (int64) hold i mod 4. With `rows` (int64 [N] on the CPU, the images' rows in a global batch), row
+// numbers replace i.
+std::pair<torch::Tensor, torch::Tensor> rotate_quarters(const torch::Tensor& x, const torch::Tensor& rows = {});
 // Per image, the cross-entropy of the rotation head's prediction of turns k = 0..3 of x, averaged over
 // the four turns: [N] float. Needs m.rotation. With the critic in scoring mode this is SS-GAN's
 // rotation score as an anomaly score (Golan and El-Yaniv 2018; Hendrycks et al. 2019): images unlike
@@ -68,28 +89,31 @@ torch::Tensor rotation_loss_per_image(Models& m, const torch::Tensor& x, int sta
 
 // D step: mean(D(G(z)) - D(x) + 10 GP + 0.001 D(x)^2), plus with a rotation head rotation_weight times
 // the cross-entropy of the turns of the real images (rotate_quarters); then G_ema <- beta G_ema + (1 - beta) G.
+// `real` holds this process's rows of the global batch (DataParallel::mine).
 void critic_step(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double alpha, double ema_beta,
-                 Losses& losses);
+                 Losses& losses, const DataParallel& parallel = {});
 // G step: mean(-D(G(z))), plus with a rotation head 0.2 rotation_weight times the cross-entropy of
-// the turns of G's images (SS-GAN's alpha = 0.2 beta); only G's weights move.
-void generator_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses);
+// the turns of G's images (SS-GAN's alpha = 0.2 beta); only G's weights move. `batch`: the global batch.
+void generator_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses,
+                    const DataParallel& parallel = {});
 // E step: x_f = G(z); mean|x_f - G(E(x_f))|; only E's weights move. E never sees a real image.
-void encoder_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses);
+void encoder_step(Models& m, Optimizers& o, std::int64_t batch, int stage, double alpha, Losses& losses,
+                  const DataParallel& parallel = {});
 
 // Encoder step on real images (f-AnoGAN "izi_f", Schlegl et al. 2019, section 2.3): G_ema and D frozen;
 // loss = mean (x - G_ema(E(x)))^2 + feature_weight * mean (f(x) - f(G_ema(E(x))))^2 with f the critic
 // trunk's 4x4 features, taken with minibatch-stddev groups of one as scoring takes them. Only E moves.
 void real_encoder_step(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double feature_weight,
-                       Losses& losses);
+                       Losses& losses, const DataParallel& parallel = {});
 
 // Each image of an [N, C, H, W] batch (H = W) under one of the 8 symmetries of the square, drawn
 // at random per image: flipped left-right or not, then turned by 0, 90, 180 or 270 degrees.
 torch::Tensor augment_dihedral(const torch::Tensor& images);
 
 // One training iteration as the trainer runs it: critic step, generator step, encoder step, on the
-// batch `real` (bench/stratum_bench times exactly this).
+// batch `real` (bench/stratum_bench times exactly this): this process's rows of the global batch.
 void train_iteration(Models& m, Optimizers& o, const torch::Tensor& real, int stage, double alpha, double ema_beta,
-                     Losses& losses);
+                     Losses& losses, const DataParallel& parallel = {});
 
 void update_ema(Generator& ema, const Generator& g, double beta);
 

@@ -14,6 +14,10 @@ namespace stratum::train {
 // `stop_at` > 0 pauses the run at that many images (with a checkpoint); a later resume goes on.
 void train(const TrainConfig& config, const std::string& run_dir, bool resume, std::int64_t stop_at = 0);
 
+// Throws stratum::Error when some batch of the schedule cannot be split over `world_size` ranks in
+// whole minibatch-stddev groups (docs/DISTRIBUTED.md): before any rank starts, and at each rank's start.
+void check_batch_split(const TrainConfig& config, int world_size);
+
 // True once SIGINT or SIGTERM stopped a run: callers that run several (stratum study) stop too.
 bool stop_requested();
 

@@ -1,5 +1,6 @@
 // The training loop: data in memory on the device, one critic, generator and encoder step per batch,
-// logs, sample grids, checkpoints, a clean stop on SIGINT/SIGTERM, and a hard stop on NaN.
+// logs, sample grids, checkpoints, a clean stop on SIGINT/SIGTERM, and a hard stop on NaN. With several
+// ranks (distributed.h) each trains on its rows of every batch, and rank 0 alone writes the run's files.
 #include <unistd.h>
 
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checkpoint.h"
+#include "distributed.h"
 #include "error.h"
 #include "image_write.h"
 #include "run_files.h"
@@ -85,7 +87,9 @@ struct Averages {
 
 class Trainer {
 public:
-    Trainer(const TrainConfig& config, const std::string& dir, bool resume, std::int64_t stop_at);
+    // `dist`: the run's ranks, or null for one process.
+    Trainer(const TrainConfig& config, const std::string& dir, bool resume, std::int64_t stop_at, Distributed* dist,
+            const torch::Device& device);
     void run();
 
 private:
@@ -95,6 +99,12 @@ private:
     void log_line(const Phase& phase, const Losses& mean, double images_per_second);
     void show_progress(const Phase& phase, const Losses& last, double images_per_second, bool final_line);
     void checkpoint(int phase_index);
+    bool root() const { return !dist_ || dist_->is_root(); }  // the rank that writes files and talks
+    // Where the networks and optimisers start: the checkpoint (a resume, or every rank of a new run,
+    // which gets rank 0's first one so that all start the same). Returns the phase index.
+    int restore();
+    // The losses averaged over the ranks, and whether any rank was asked to stop.
+    void combine_over_ranks(Losses& losses);
     // A log line or a sample that cannot be written (a full disk) stops the run with the way back.
     template <typename Write>
     void keep_going_or_stop(Write write) {
@@ -111,6 +121,8 @@ private:
     RunFiles files_;
     bool resume_;
     std::int64_t stop_at_;
+    Distributed* dist_;
+    DataParallel parallel_;
     torch::Device device_;
     torch::Tensor data_;  // uint8 [N, C, H, W] on the device
     torch::Tensor order_;
@@ -122,52 +134,85 @@ private:
     bool tty_ = isatty(STDERR_FILENO);
 };
 
-Trainer::Trainer(const TrainConfig& config, const std::string& dir, bool resume, std::int64_t stop_at)
-    : config_(config), files_{dir}, resume_(resume), stop_at_(stop_at), device_(pick_device(config.device)), models_(config.net) {}
+Trainer::Trainer(const TrainConfig& config, const std::string& dir, bool resume, std::int64_t stop_at, Distributed* dist,
+                 const torch::Device& device)
+    : config_(config), files_{dir}, resume_(resume), stop_at_(stop_at), dist_(dist), device_(device), models_(config.net) {
+    if (dist_) {
+        parallel_.world_size = dist_->world_size();
+        parallel_.rank = dist_->rank();
+        parallel_.average = [this](std::vector<torch::Tensor>& gradients) { dist_->average(gradients); };
+    }
+}
 
 void Trainer::load_data() {
     TrainingSelection selection;
-    if (resume_ && fs::exists(files_.training_set())) {
-        selection = read_training_set(files_.training_set());
-    } else {
-        const SourceListing listing = list_sources(config_.data.path, config_.data.split);
-        warn_listing_problems(listing, "train");
-        selection = select_training_set(listing, config_.data, config_.seed);
-        write_training_set(files_.training_set(), selection);
+    WindowChoice window;
+    if (root()) {
+        if (resume_ && fs::exists(files_.training_set())) {
+            selection = read_training_set(files_.training_set());
+        } else {
+            const SourceListing listing = list_sources(config_.data.path, config_.data.split);
+            warn_listing_problems(listing, "train");
+            selection = select_training_set(listing, config_.data, config_.seed);
+            write_training_set(files_.training_set(), selection);
+        }
+        // The window: the one this run recorded (a resume), the user's --input-range, or the one the
+        // training images imply (choose_window).
+        if (resume_ && fs::exists(files_.intensity_window())) {
+            window = read_run_window(files_);
+        } else if (!config_.data.input_range.empty()) {
+            window.window = parse_window(config_.data.input_range, SampleType::Float32, "--input-range");
+            window.source = "given (--input-range " + config_.data.input_range + ")";
+        } else {
+            window.choose = true;
+        }
+    }
+    if (dist_) {
+        // Rank 0's choices, so that every rank reads the same images with the same window (only rank 0
+        // needs the run folder; every rank needs the data folder, at the same path).
+        const std::string tsv = dist_->share("training set", root() ? read_text_file(files_.training_set()) : "");
+        if (!root()) selection = parse_training_set(tsv, "rank 0's " + files_.training_set());
+        const nlohmann::json w = nlohmann::json::parse(dist_->share(
+            "intensity window", root() ? nlohmann::json{{"choose", window.choose}, {"lo", window.window.lo},
+                                                        {"hi", window.window.hi}, {"units", window_units(window.window.depth)},
+                                                        {"source", window.source}}.dump()
+                                       : ""));
+        window.choose = w.at("choose").get<bool>();
+        window.window.lo = w.at("lo").get<double>();
+        window.window.hi = w.at("hi").get<double>();
+        window.window.depth = parse_window_units(w.at("units").get<std::string>());
+        window.source = w.at("source").get<std::string>();
     }
     std::vector<ImageSource> all = selection.normal;
     all.insert(all.end(), selection.contamination.begin(), selection.contamination.end());
-    std::cerr << "stratum train: reading " << all.size() << " images (" << selection.normal.size() << " normal, "
-              << selection.contamination.size() << " contamination)\n";
-    // The window: the one this run recorded (a resume), the user's --input-range, or the one the
-    // training images imply (choose_window).
-    WindowChoice window;
-    if (resume_ && fs::exists(files_.intensity_window())) {
-        window = read_run_window(files_);
-    } else if (!config_.data.input_range.empty()) {
-        window.window = parse_window(config_.data.input_range, SampleType::Float32, "--input-range");
-        window.source = "given (--input-range " + config_.data.input_range + ")";
-    } else {
-        window.choose = true;
-    }
+    if (root())
+        std::cerr << "stratum train: reading " << all.size() << " images (" << selection.normal.size() << " normal, "
+                  << selection.contamination.size() << " contamination)\n";
+    const bool show = tty_ && root();
     const ImageSet set = load_images(all, config_.net.resolution, config_.net.channels, config_.threads, window,
-                                     [this](std::size_t done, std::size_t total) {
-                                         if (tty_) std::cerr << "\r  decoded " << done << " / " << total << std::flush;
+                                     [show](std::size_t done, std::size_t total) {
+                                         if (show) std::cerr << "\r  decoded " << done << " / " << total << std::flush;
                                      });
-    if (tty_) std::cerr << "\n";
-    if (!set.skipped.empty()) {
-        std::string text;
-        for (const std::string& s : set.skipped) text += s + "\n";
-        write_file_atomic(files_.skipped(), text);
-        std::cerr << "stratum train: skipped " << set.skipped.size() << " unreadable files (listed in "
-                  << files_.skipped() << ")\n";
-    }
+    if (show) std::cerr << "\n";
+    // Every rank must hold the same images in the same window: a data folder that differs between machines
+    // would train each rank on other images.
+    if (dist_)
+        dist_->agree("training images", std::to_string(set.count()) + " images read, window " + window_text(set.window));
     if (set.count() < 2) throw Error("fewer than 2 readable training images");
-    if (window.choose || !fs::exists(files_.intensity_window())) write_run_window(files_, set.window, set.window_source);
-    std::cerr << "stratum train: intensity window " << window_text(set.window) << ": " << set.window_source << "\n";
-    if (set.outside_window > 0)
-        std::cerr << "stratum train: " << set.outside_window << " training images sit partly outside the window or "
-                  << "are too dark for it (stratum score lists such images with a note)\n";
+    if (root()) {
+        if (!set.skipped.empty()) {
+            std::string text;
+            for (const std::string& s : set.skipped) text += s + "\n";
+            write_file_atomic(files_.skipped(), text);
+            std::cerr << "stratum train: skipped " << set.skipped.size() << " unreadable files (listed in "
+                      << files_.skipped() << ")\n";
+        }
+        if (window.choose || !fs::exists(files_.intensity_window())) write_run_window(files_, set.window, set.window_source);
+        std::cerr << "stratum train: intensity window " << window_text(set.window) << ": " << set.window_source << "\n";
+        if (set.outside_window > 0)
+            std::cerr << "stratum train: " << set.outside_window << " training images sit partly outside the window or "
+                      << "are too dark for it (stratum score lists such images with a note)\n";
+    }
     const std::int64_t n = static_cast<std::int64_t>(set.count());
     data_ = torch::from_blob(const_cast<float*>(set.values.data()),
                              {n, config_.net.channels, config_.net.resolution, config_.net.resolution}, torch::kFloat32)
@@ -251,8 +296,48 @@ void Trainer::checkpoint(int phase_index) {
     save_checkpoint(files_.checkpoint(), models_, *optimizers_, {images_, phase_index});
 }
 
+int Trainer::restore() {
+    // A resume from a checkpoint (even one at 0 images) takes a fresh random stream and trims the log;
+    // a new run, or a resume of a run killed before its first checkpoint, goes on as a new run does.
+    bool resumed = resume_ && root() && fs::exists(files_.checkpoint());
+    if (dist_) resumed = dist_->share("resuming", resumed ? "yes" : "no") == "yes";
+    CheckpointState state;
+    if (dist_) {
+        std::string bytes;
+        if (root()) {
+            if (!fs::exists(files_.checkpoint())) checkpoint(0);  // a new run's first state
+            bytes = read_checkpoint_bytes(files_.checkpoint());
+        }
+        bytes = dist_->broadcast_bytes(bytes);
+        state = load_checkpoint_bytes(bytes, "rank 0's " + files_.checkpoint(), models_, optimizers_.get(), device_);
+    } else if (resumed) {
+        state = load_checkpoint(files_.checkpoint(), models_, optimizers_.get(), device_);
+    }
+    images_ = state.images_seen;
+    if (resumed) {
+        // A fresh random stream for the rest of the run, still determined by the seed and the position.
+        torch::manual_seed(config_.seed + static_cast<std::uint64_t>(images_) * 7919);
+        if (root()) {
+            std::cerr << "stratum train: resuming at " << images_ << " images\n";
+            if (const std::size_t dropped = trim_log(files_.log(), images_))
+                std::cerr << "stratum train: " << dropped << " log lines after the checkpoint dropped (they are redone)\n";
+        }
+    }
+    return state.phase_index;
+}
+
+void Trainer::combine_over_ranks(Losses& l) {
+    if (!dist_) return;
+    std::vector<torch::Tensor> values = {
+        torch::tensor({l.d, l.gp, l.g, l.e, g_stop_requested ? 1.0 : 0.0}, torch::kFloat64)};
+    dist_->average(values);
+    const auto v = values[0].accessor<double, 1>();
+    l.d = v[0], l.gp = v[1], l.g = v[2], l.e = v[3];
+    if (v[4] > 0) g_stop_requested = true;  // one rank asked: all stop at this step, rank 0 checkpoints
+}
+
 void Trainer::run() {
-    fs::create_directories(files_.samples());
+    if (root()) fs::create_directories(files_.samples());
     if (config_.threads > 0) torch::set_num_threads(config_.threads);
     torch::manual_seed(config_.seed ^ 0x5A5A5A5Aull);
     z_fixed_ = sample_z(64, config_.net.latent, torch::kCPU).to(device_);
@@ -260,19 +345,12 @@ void Trainer::run() {
     models_ = Models(config_.net, config_.schedule.rotation_weight);  // initial weights depend on the seed only
     models_.to(device_);
     optimizers_ = std::make_unique<Optimizers>(models_, config_.schedule.learning_rate);
-    int phase_index = 0;
-    if (resume_ && fs::exists(files_.checkpoint())) {
-        const CheckpointState state = load_checkpoint(files_.checkpoint(), models_, optimizers_.get(), device_);
-        images_ = state.images_seen;
-        phase_index = state.phase_index;
-        // A fresh random stream for the rest of the run, still determined by the seed and the position.
-        torch::manual_seed(config_.seed + static_cast<std::uint64_t>(images_) * 7919);
-        std::cerr << "stratum train: resuming at " << images_ << " images\n";
-        if (const std::size_t dropped = trim_log(files_.log(), images_))
-            std::cerr << "stratum train: " << dropped << " log lines after the checkpoint dropped (they are redone)\n";
-    }
+    const int group = models_.d->trunk->mbstd_group;
+    // Data first (it uses no torch random numbers): every rank must have read it before rank 0 sends
+    // the checkpoint, or the send would wait for the slowest decoder under the collective's timeout.
     load_data();
-    if (!fs::exists(files_.checkpoint())) checkpoint(phase_index);  // a good state to come back to, from the start
+    int phase_index = restore();
+    if (!fs::exists(files_.checkpoint()) && root()) checkpoint(phase_index);  // a good state to come back to
 
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
@@ -291,19 +369,23 @@ void Trainer::run() {
             optimizers_ = std::make_unique<Optimizers>(models_, s.learning_rate);
             phase_index = phase.index;
         }
-        const std::int64_t batch = batch_for_resolution(s, phase.resolution());
+        const std::int64_t batch = batch_for_resolution(s, phase.resolution());  // the global batch
+        // Every rank draws the whole batch (and its augmentation) from the same random stream and keeps
+        // its rows: its shard of this epoch's permutation of the training set.
         torch::Tensor pixels = next_batch(batch);
         if (s.augment == "dihedral") pixels = augment_dihedral(pixels);
+        pixels = parallel_.mine(pixels, group);
         const torch::Tensor real = prepare_reals(pixels, final_stage, phase.stage, phase.alpha);
         if (phase.encoder_only) {
-            real_encoder_step(models_, *optimizers_, real, phase.stage, s.encoder_feature_weight, last);
+            real_encoder_step(models_, *optimizers_, real, phase.stage, s.encoder_feature_weight, last, parallel_);
         } else {
             // EMA warm-up: beta rises as (1 + t) / (10 + t) towards its 0.999 ceiling, so that G_ema follows
             // G in short runs too instead of staying near its random start for the first ~1000 steps.
             const double step = static_cast<double>(images_) / static_cast<double>(batch);
             const double ema_beta = std::min(s.ema_beta, (1.0 + step) / (10.0 + step));
-            train_iteration(models_, *optimizers_, real, phase.stage, phase.alpha, ema_beta, last);
+            train_iteration(models_, *optimizers_, real, phase.stage, phase.alpha, ema_beta, last, parallel_);
         }
+        combine_over_ranks(last);
         if (!std::isfinite(last.d) || !std::isfinite(last.g) || !std::isfinite(last.e)) {
             if (tty_) std::cerr << "\n";
             throw Error("training diverged at " + std::to_string(images_) + " images (D " + std::to_string(last.d) +
@@ -318,7 +400,7 @@ void Trainer::run() {
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - window_start).count();
         if (seconds > 0) ips = static_cast<double>(window_images) / seconds;
-        if (crossed(s.log_every)) {
+        if (crossed(s.log_every) && root()) {
             keep_going_or_stop([&] { log_line(phase, window.mean(), ips); });
             if (!estimated && ips > 0) {  // the expected wall time, from the first measured window
                 estimated = true;
@@ -332,6 +414,10 @@ void Trainer::run() {
             window_start = std::chrono::steady_clock::now();
             window_images = 0;
         }
+        if (!root()) {
+            if (g_stop_requested) return;
+            continue;
+        }
         if (tty_) show_progress(phase, last, ips, false);
         if (crossed(s.sample_every)) keep_going_or_stop([&] { write_samples(phase_at(config_, images_ - 1)); });
         if (crossed(s.checkpoint_every)) checkpoint(phase_index);
@@ -343,6 +429,7 @@ void Trainer::run() {
             return;
         }
     }
+    if (!root()) return;
     if (tty_) std::cerr << "\n";
     if (images_ < s.total_images())
         std::cerr << "stratum train: paused at " << images_ << " images (checkpoint written)\n";
@@ -354,9 +441,17 @@ void Trainer::run() {
 
 bool cuda_available() { return torch::cuda::is_available(); }
 
+void check_batch_split(const TrainConfig& config, int world_size) {
+    for (int stage = 1; stage <= config.net.stages(); ++stage)
+        shard_rows(batch_for_resolution(config.schedule, 4 << (stage - 1)), kStddevGroup, world_size, 0);
+}
+
 bool stop_requested() { return g_stop_requested; }
 
-void train(const TrainConfig& requested, const std::string& dir, bool resume, std::int64_t stop_at) {
+namespace {
+
+// The run's configuration as the run folder has it (a resume) or as given (a new run, written to it).
+TrainConfig open_run(const TrainConfig& requested, const std::string& dir, bool resume, int world_size) {
     RunFiles files{dir};
     TrainConfig config = requested;
     if (resume) {
@@ -364,14 +459,63 @@ void train(const TrainConfig& requested, const std::string& dir, bool resume, st
         config = config_from_json(read_text_file(files.config()));
         config.threads = requested.threads;  // machine-specific, may differ on resume
         config.device = requested.device;
+        config.rank_timeout = requested.rank_timeout;
+        if (config.world_size != world_size) {
+            // The steps draw every batch whole and average over ranks: the run goes on as it would have.
+            std::cerr << "stratum train: the run was trained by " << config.world_size << " rank(s), it goes on with "
+                      << world_size << " (config.json updated)\n";
+            config.world_size = world_size;
+            write_file_atomic(files.config(), to_json(config));
+        }
     } else {
+        config.world_size = world_size;
         validate(config);
         if (fs::exists(files.config()))
             throw Error(dir + " already holds a run: use --resume to continue it, or choose another folder");
         fs::create_directories(dir);
         write_file_atomic(files.config(), to_json(config));
     }
-    Trainer(config, dir, resume, stop_at).run();
+    return config;
+}
+
+void train_distributed(const RankEnvironment& env, const TrainConfig& requested, const std::string& dir, bool resume,
+                       std::int64_t stop_at) {
+    torch::Device device = pick_device(requested.device);
+    if (device.is_cuda()) device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(env.local_rank));
+    Distributed dist(env, device, std::chrono::seconds(requested.rank_timeout));
+    try {
+        // Every rank must be started the same way: what it was given, machine-specific threads aside.
+        TrainConfig started = requested;
+        started.threads = 0;
+        dist.agree("options", std::string(resume ? "--resume " : "--out ") + dir + "\n" + to_json(started));
+        if (!resume) check_batch_split(requested, env.world_size);  // before rank 0 makes the run folder
+        TrainConfig config = dist.is_root() ? open_run(requested, dir, resume, env.world_size) : requested;
+        config = config_from_json(dist.share("config.json", dist.is_root() ? to_json(config) : ""));
+        config.threads = requested.threads;
+        config.device = requested.device;
+        config.rank_timeout = requested.rank_timeout;
+        check_batch_split(config, env.world_size);  // a resume with more ranks than the run had
+        const int batch = batch_for_resolution(config.schedule, config.net.resolution);
+        std::cerr << "stratum train: rank " << env.rank << " of " << env.world_size << " (" << dist.backend() << ", "
+                  << device.str() << "): " << batch / env.world_size << " of each batch of " << batch << "\n";
+        Trainer(config, dir, resume, stop_at, &dist, device).run();
+        dist.barrier();  // every rank ends after rank 0's last checkpoint
+    } catch (const Error& e) {
+        dist.announce_failure(e.what());
+        throw;
+    } catch (const std::exception& e) {
+        dist.announce_failure(e.what());
+        throw Error(std::string("rank ") + std::to_string(env.rank) + ": " + e.what());
+    }
+}
+
+}  // namespace
+
+void train(const TrainConfig& requested, const std::string& dir, bool resume, std::int64_t stop_at) {
+    const RankEnvironment env = rank_environment();
+    if (env.world_size > 1) return train_distributed(env, requested, dir, resume, stop_at);
+    const TrainConfig config = open_run(requested, dir, resume, 1);
+    Trainer(config, dir, resume, stop_at, nullptr, pick_device(config.device)).run();
 }
 
 }  // namespace stratum::train

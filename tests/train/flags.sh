@@ -21,4 +21,5 @@ expect '--rotation-loss must be 0 or positive' --rotation-loss -1
 expect '--rotation-loss needs --augment none' --rotation-loss 1 --augment dihedral
 expect '--input-range "4095:0": LO must be below HI' --input-range 4095:0
 expect '--input-range "0-4095": no colon' --input-range 0-4095
+expect 'a batch of 12 cannot be split over 2 ranks' --batch 12 --local-ranks 2
 echo "PASS"
