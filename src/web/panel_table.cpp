@@ -113,7 +113,10 @@ void draw_results_table() {
     }
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(v.order.size()), row_height);
+    v.table_drawn[0] = static_cast<int>(v.order.size()), v.table_drawn[1] = 0;
     while (clipper.Step()) {
+        v.table_drawn[0] = std::min(v.table_drawn[0], clipper.DisplayStart);
+        v.table_drawn[1] = std::max(v.table_drawn[1], clipper.DisplayEnd);
         for (int k = clipper.DisplayStart; k < clipper.DisplayEnd; ++k) {
             const int i = v.order[static_cast<std::size_t>(k)];
             FileRow& r = s.rows[static_cast<std::size_t>(i)];

@@ -300,8 +300,14 @@ std::string results_json() {
     const AppState& s = app();
     nlohmann::json rows = nlohmann::json::array();
     std::size_t flagged = 0;
-    for (const FileRow& r : s.rows) {
-        nlohmann::json j = {{"name", r.name}, {"label", r.label_text}, {"note", r.note}, {"input_range", r.input_range}};
+    std::vector<bool> in_table(s.rows.size(), false);  // drawn by the table last frame
+    for (int k = std::max(0, s.view.table_drawn[0]); k < std::min<int>(s.view.table_drawn[1], s.view.order.size()); ++k)
+        if (static_cast<std::size_t>(s.view.order[static_cast<std::size_t>(k)]) < s.rows.size())
+            in_table[static_cast<std::size_t>(s.view.order[static_cast<std::size_t>(k)])] = true;
+    for (std::size_t i = 0; i < s.rows.size(); ++i) {
+        const FileRow& r = s.rows[i];
+        nlohmann::json j = {{"name", r.name},       {"label", r.label_text},  {"note", r.note},
+                            {"input_range", r.input_range}, {"in_table", in_table[i]}};
         switch (r.status) {
             case FileRow::Status::Queued: j["status"] = "queued"; break;
             case FileRow::Status::Scoring: j["status"] = "scoring"; break;

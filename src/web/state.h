@@ -81,6 +81,7 @@ struct ViewState {
     float box_start[2] = {0, 0};
     float table_scroll = 0, table_scroll_max = 0;  // the table's scroll position and range, in pixels
     float side_scroll_max = 0;                      // how far the left column scrolls (0: it fits)
+    int table_drawn[2] = {0, 0};  // the part of `order` the table drew last frame: [first, end)
     // Where the latent plot drew, for the tests: its rectangle (x0, y0, x1, y1) in canvas pixels and the
     // map from plot units to clip space; the row under the pointer and whether its tooltip had a thumbnail.
     float plot_rect[4] = {0, 0, 0, 0}, plot_scale[2] = {1, 1}, plot_offset[2] = {0, 0};

@@ -332,11 +332,17 @@ test('a point of a row the table has not drawn shows its thumbnail on hover', { 
   const results = await waitForResults(page, 24);
   const view = results.view;
   assert.ok(view.table_scroll_max > 0, 'the table cannot show all 24 rows at once');
-  // The last row (out of the table's view); its point in the PCA view, from the plot's own transform.
-  const row = results.rows[results.rows.length - 1];
+  // A row the table has not drawn, whose point in the PCA view (from the plot's own transform) is the
+  // farthest from every other point, so that the pointer on it can only mean that row.
   const [x0, y0, x1, y1] = view.plot_rect;
-  const x = x0 + ((row.pc[0] * view.plot_scale[0] + view.plot_offset[0] + 1) / 2) * (x1 - x0);
-  const y = y0 + ((1 - (row.pc[1] * view.plot_scale[1] + view.plot_offset[1])) / 2) * (y1 - y0);
+  const at = (r) => [x0 + ((r.pc[0] * view.plot_scale[0] + view.plot_offset[0] + 1) / 2) * (x1 - x0),
+                     y0 + ((1 - (r.pc[1] * view.plot_scale[1] + view.plot_offset[1])) / 2) * (y1 - y0)];
+  const clearance = (r) => Math.min(...results.rows.filter((o) => o !== r).map((o) => Math.hypot(at(o)[0] - at(r)[0], at(o)[1] - at(r)[1])));
+  const hidden = results.rows.filter((r) => !r.in_table);
+  assert.ok(hidden.length > 0, 'some rows are out of the table\'s view');
+  const row = hidden.reduce((a, b) => (clearance(b) > clearance(a) ? b : a));
+  assert.ok(clearance(row) > 2, `${row.name}'s point is ${clearance(row)} px from another: no point stands alone`);
+  const [x, y] = at(row);
   await page.mouse.move(x, y);
   await page.waitForTimeout(300);
   await page.mouse.move(x + 0.5, y);
