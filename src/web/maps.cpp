@@ -137,7 +137,8 @@ void draw_map_images(MapEntry& entry) {
     }
     if (entry.drawn_map == m.choice && entry.drawn_opacity == m.opacity) return;
     const stratum::MapSpec& spec = card.maps[static_cast<std::size_t>(m.choice)];
-    entry.overlay = stratum::overlay_map(entry.view, map_values(entry, m.choice), card.input, spec.threshold, m.opacity);
+    if (entry.drawn_map != m.choice) entry.values = map_values(entry, m.choice);
+    entry.overlay = stratum::overlay_map(entry.view, entry.values, card.input, spec.threshold, m.opacity);
     entry.drawn_map = m.choice;
     entry.drawn_opacity = m.opacity;
     ++entry.version;

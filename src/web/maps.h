@@ -33,6 +33,7 @@ struct MapEntry {
     int drawn_map = -1;
     float drawn_opacity = -1;
     stratum::Image overlay, reconstruction;
+    std::vector<float> values;           // the calibrated map drawn_map at the input size (overlay's)
     int version = 0;                     // bumped whenever overlay or reconstruction change
 };
 
@@ -67,7 +68,7 @@ void map_failed(std::uint64_t id, const std::string& message);
 MapEntry* map_entry(std::uint64_t id);
 // The calibrated map `map` (index in card.maps) of a ready entry at the model's input size.
 std::vector<float> map_values(const MapEntry& entry, int map);
-// Refreshes the entry's overlay and reconstruction drawings for the chosen map and opacity.
+// Refreshes the entry's overlay, reconstruction and values for the chosen map and opacity.
 void draw_map_images(MapEntry& entry);
 // The scored rows with the highest scores, highest first, at most `count`.
 std::vector<std::size_t> top_rows(std::size_t count);

@@ -93,7 +93,7 @@ void draw_viewer() {
     ImGui::Image(texture_id(map_texture(r.id, 2, *e, e->overlay)), ImVec2(side, height));
     mark_item("map_viewer");
     const stratum::MapSpec& shown = card.maps[static_cast<std::size_t>(maps().choice)];
-    const std::vector<float> shown_values = map_values(*e, maps().choice);
+    const std::vector<float>& shown_values = e->values;  // draw_map_images made them for this choice
     if (!shown_values.empty()) {
         // A ring around the map's largest value: a spot of a few input pixels is small at this size.
         const std::size_t peak = static_cast<std::size_t>(std::max_element(shown_values.begin(), shown_values.end()) - shown_values.begin());

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readMapTsv } from '../cli/map_tsv.mjs';
 import { startSession, dropFiles, waitForResults, frames, press } from './browser.mjs';
 
 const { STRATUM, SHARED_DATA, WORK } = process.env;
@@ -40,8 +41,7 @@ after(async () => {
 });
 
 // The CLI's calibrated map of a file: R lines of R tab-separated values.
-const cliMap = (name) => readFileSync(join(WORK, 'maps', 'images', `${name}.map.tsv`), 'utf8').trim().split('\n')
-  .flatMap((line) => line.split('\t').map(Number));
+const cliMap = (name) => readMapTsv(join(WORK, 'maps', 'images', `${name}.map.tsv`));
 
 test('the page makes the same maps as stratum score --maps, shows them, and saves them in the report', async () => {
   const context = await session.browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });

@@ -5,6 +5,7 @@
 # and the launcher kills it.
 # Usage: distributed_kill.sh STRATUM IMAGE_FIXTURES WORK_DIR
 set -euo pipefail
+source "$(dirname "$0")/run_progress.sh"
 stratum=$1 fixtures=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
 "$fixtures" folder "$work/data" 2 64 8
@@ -14,16 +15,7 @@ total=6400
   --images $total --checkpoint-every 320 --log-every 32 --sample-every 6400 --out "$work/run" --local-ranks 2 \
   >"$work/first.log" 2>&1 &
 launcher=$!
-last_logged() {
-  [ -s "$work/run/log.jsonl" ] || return 0
-  tail -n 1 "$work/run/log.jsonl" | sed -n 's/.*"images":\([0-9]*\).*/\1/p'
-}
-for _ in $(seq 1 1200); do
-  n=$(last_logged)
-  if [ -n "$n" ] && [ "$n" -ge 800 ]; then break; fi
-  if ! kill -0 $launcher 2>/dev/null; then echo "FAIL: the run ended before it could be killed"; cat "$work/first.log"; exit 1; fi
-  sleep 0.1
-done
+wait_for_images "$work/run" 800 $launcher "$work/first.log"
 rank1=$(sed -n 's/^stratum train: rank 1 is process \([0-9]*\)$/\1/p' "$work/first.log")
 [ -n "$rank1" ] || { cat "$work/first.log"; echo "FAIL: the launcher did not say rank 1's process"; exit 1; }
 kill -9 "$rank1"
@@ -41,17 +33,14 @@ if grep -q 'still runs' "$work/first.log"; then echo "FAIL: rank 0 had to be kil
 cat "$work/resume.log"
 grep -q '^\[rank 0\] stratum train: resuming at [1-9][0-9]* images' "$work/resume.log" || { echo "FAIL: no resume"; exit 1; }
 grep -q "^\[rank 0\] stratum train: finished $total images" "$work/resume.log" || { echo "FAIL: not finished"; exit 1; }
-[ "$(last_logged)" = "$total" ] || { echo "FAIL: the log does not end at $total images"; exit 1; }
+[ "$(last_logged "$work/run")" = "$total" ] || { echo "FAIL: the log does not end at $total images"; exit 1; }
 
 # Rank 0 killed: the store it served goes with it, and rank 1 says so.
 "$stratum" train --data "$work/data" --normal c0 --size 8 --fmap-base 16 --fmap-max 8 --latent 8 --batch 16 \
   --images $total --checkpoint-every 320 --log-every 32 --sample-every 6400 --out "$work/root" --local-ranks 2 \
   >"$work/root.log" 2>&1 &
 launcher=$!
-for _ in $(seq 1 1200); do
-  [ -s "$work/root/log.jsonl" ] && break
-  sleep 0.1
-done
+wait_for_images "$work/root" 1 $launcher "$work/root.log"
 rank0=$(sed -n 's/^stratum train: rank 0 is process \([0-9]*\)$/\1/p' "$work/root.log")
 kill -9 "$rank0"
 status=0
@@ -66,10 +55,7 @@ grep -q '^\[rank 1\] stratum: rank 1 stops: rank 0 is gone (the run.s store at 1
   --images $total --checkpoint-every 320 --log-every 32 --sample-every 6400 --out "$work/hung" --local-ranks 2 \
   --rank-timeout 5 >"$work/hung.log" 2>&1 &
 launcher=$!
-for _ in $(seq 1 1200); do
-  [ -s "$work/hung/log.jsonl" ] && break
-  sleep 0.1
-done
+wait_for_images "$work/hung" 1 $launcher "$work/hung.log"
 rank1=$(sed -n 's/^stratum train: rank 1 is process \([0-9]*\)$/\1/p' "$work/hung.log")
 kill -STOP "$rank1"
 status=0

@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
+import { readMapTsv } from '../cli/map_tsv.mjs';
 
 const { STRATUM, IMAGE_FIXTURES, WORK, SHARED_DATA } = process.env;
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
@@ -149,8 +150,7 @@ test('ONNX export matches libtorch on real images', async () => {
       const calibrated = Array.from(output.data.slice(i * positions, (i + 1) * positions)).map((v, p) => (v - m.median[p]) / m.spread[p]);
       const ours = bilinear(calibrated, m.width, 32);
       if (m.name !== card.default_map) return;  // the CLI writes the default map
-      const cli = readFileSync(join(WORK, 'maps', `${file.split('/').pop()}.map.tsv`), 'utf8').trim().split('\n')
-        .flatMap((line) => line.split('\t').map(Number));
+      const cli = readMapTsv(join(WORK, 'maps', `${file.split('/').pop()}.map.tsv`));
       assert.equal(cli.length, ours.length);
       ours.forEach((v, p) => { mapDiff = Math.max(mapDiff, Math.abs(v - cli[p])); });
     });
@@ -166,8 +166,7 @@ test('ONNX export matches libtorch on real images', async () => {
     const m = card.maps.find((x) => x.name === 'feature_16');
     const raw = Array.from(result[m.output].data.slice(0, 256)).map((v, p) => (v - m.median[p]) / m.spread[p]);
     const ours = bilinear(raw, 16, 32);
-    const cli = readFileSync(join(WORK, 'maps16', `${images[0].split('/').pop()}.map.tsv`), 'utf8').trim().split('\n')
-      .flatMap((line) => line.split('\t').map(Number));
+    const cli = readMapTsv(join(WORK, 'maps16', `${images[0].split('/').pop()}.map.tsv`));
     const diff = Math.max(...ours.map((v, p) => Math.abs(v - cli[p])));
     console.log(`map feature_16: largest difference ${diff.toExponential(2)}`);
     assert.ok(diff <= 1e-3, `feature_16 differs by ${diff}`);

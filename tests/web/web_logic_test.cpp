@@ -449,6 +449,16 @@ TEST_CASE("maps are made only for what is shown, come back by row id, and are dr
     CHECK((e->overlay.width == 4 && e->overlay.height == 2));
     CHECK(e->overlay.pixels[0] == 100);  // outside the crop: dimmed
     CHECK((e->reconstruction.width == 4 && e->reconstruction.pixels[0] == 128));
+    CHECK(e->values == values);  // what the viewer rings and reports, made with the overlay
+    // Another map: the values follow the choice.
+    const int other = pixel == 0 ? 1 : 0;
+    maps().choice = other;
+    draw_map_images(*e);
+    CHECK(e->values == map_values(*e, other));
+    CHECK(*std::max_element(e->values.begin(), e->values.end()) == Approx(0.0).margin(1e-4));
+    maps().choice = pixel;
+    draw_map_images(*e);
+    CHECK(e->values == values);
     // A wrong size fails the entry; a failure says why; an answer for a row that is gone is ignored.
     const std::uint64_t id1 = app().rows[1].id;
     map_done(id1, view.data(), 4, 2, crop, reconstructed.data(), reconstructed.size() - 1, raw.data(), raw.size());
