@@ -43,6 +43,7 @@ struct MapsState {
     float opacity = static_cast<float>(stratum::kDefaultMapOpacity);
     std::uint64_t frame = 0;                     // advanced once per frame (next_map_frame)
     bool report_pending = false;                 // Save report waits for the gallery's maps
+    bool open_viewer = false;                    // a gallery tile was clicked: show "Why flagged" next
 };
 
 MapsState& maps();

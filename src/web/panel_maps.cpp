@@ -57,6 +57,9 @@ void draw_map_controls(float width) {
     ImGui::SetNextItemWidth(-1);
     ImGui::SliderFloat("##opacity", &m.opacity, 0.0f, 1.0f, "opacity %.2f");
     mark_item("map_opacity");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("How strongly the map's colours cover the image. Values below half the threshold are\n"
+                          "never coloured: where a map stays low, the overlay looks the same at any opacity.");
 }
 
 void draw_viewer() {
@@ -119,14 +122,23 @@ void draw_viewer() {
     ImGui::TextWrapped("The verdict comes from the %s score; the map shows where the image and its reconstruction differ.",
                        chosen_score().name.c_str());
     ImGui::PopStyleColor();
-    ImGui::TextWrapped("Largest value %.1f: %s", largest,
-                       largest >= spec.threshold ? "above the map's threshold, in yellow to red where it is (ringed)"
-                                                 : "below the map's threshold: nothing stands out in this map");
+    const double reach = (1.0 - spec.threshold_quantile) * 100.0;  // % of training images at the threshold somewhere
+    if (largest >= spec.threshold)
+        ImGui::TextWrapped("Largest value %.1f, above the map's threshold %.1f: ringed, yellow to red where it is.", largest,
+                           spec.threshold);
+    else if (largest >= 0.5 * spec.threshold)
+        ImGui::TextWrapped("Largest value %.1f, below the map's threshold %.1f: the ringed spot differs most from the "
+                           "reconstruction, but %.0f %% of the training images reach the threshold somewhere, so it does not "
+                           "stand out.",
+                           largest, spec.threshold, reach);
+    else
+        ImGui::TextWrapped("Largest value %.1f, below half the map's threshold %.1f: nothing stands out in this map.", largest,
+                           spec.threshold);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Each position is compared with the training images at that position (robust z-score).\n"
                           "Yellow marks the threshold: %.0f %% of the training images reach it somewhere.\n"
                           "The dimmed border lies outside the part of the image the model saw.",
-                          (1.0 - spec.threshold_quantile) * 100.0);
+                          reach);
 }
 
 void draw_gallery() {
@@ -136,6 +148,21 @@ void draw_gallery() {
         ImGui::TextColored(kMuted, "The files with the highest scores appear here with their maps.");
         return;
     }
+    // What the tiles are, and whether any map reaches its threshold (else they look like plain images).
+    const stratum::MapSpec& spec = s.model.card.maps[static_cast<std::size_t>(maps().choice)];
+    std::size_t ready = 0, above = 0;
+    for (const std::size_t row : top) {
+        MapEntry* e = map_entry(s.rows[row].id);
+        if (e == nullptr || e->status != MapEntry::Status::Ready) continue;
+        draw_map_images(*e);
+        ++ready;
+        above += !e->values.empty() && *std::max_element(e->values.begin(), e->values.end()) >= spec.threshold;
+    }
+    ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
+    ImGui::TextWrapped("The %zu highest %s scores, each with its %s map over the image; %zu of %zu maps reach the map's "
+                       "threshold. Click one to see it under Why flagged.",
+                       top.size(), chosen_score().name.c_str(), spec.name.c_str(), above, ready);
+    ImGui::PopStyleColor();
     const float cell = px(104);
     const int columns = std::max(1, static_cast<int>(ImGui::GetContentRegionAvail().x / (cell + ImGui::GetStyle().ItemSpacing.x)));
     int shown = 0;
@@ -150,8 +177,16 @@ void draw_gallery() {
         if (e != nullptr && e->status == MapEntry::Status::Ready) {
             draw_map_images(*e);
             const float h = cell * static_cast<float>(e->view.image.height) / static_cast<float>(e->view.image.width);
-            if (ImGui::ImageButton(texture_id(map_texture(r.id, 2, *e, e->overlay)), ImVec2(cell, h)))
+            if (ImGui::ImageButton(texture_id(map_texture(r.id, 2, *e, e->overlay)), ImVec2(cell, h))) {
                 select_row(static_cast<int>(row), true);
+                maps().open_viewer = true;
+            }
+            if (ImGui::IsItemHovered()) {
+                const float largest = e->values.empty() ? 0.0f : *std::max_element(e->values.begin(), e->values.end());
+                ImGui::SetTooltip("%s\n%s, score %+.2f\nlargest map value %.1f (%s the threshold %.1f)\nclick: show it under Why flagged",
+                                  r.name.c_str(), is_flagged(r) ? "anomalous" : "normal", r.score, largest,
+                                  largest >= spec.threshold ? "above" : "below", spec.threshold);
+            }
             mark_item(("gallery_" + std::to_string(k)).c_str());  // the tests click the k-th highest score
             ++shown;
         } else {
@@ -175,12 +210,16 @@ void draw_maps_panel() {
         return;
     }
     if (s.model.card.maps.empty()) {
-        ImGui::TextWrapped("This model's card has no maps: it was exported before stratum made them. "
-                           "Export its run again (stratum export RUN) to see why files are flagged.");
+        ImGui::TextWrapped("This model's card has no maps: it was exported before stratum made them, so the page cannot "
+                           "show where its images differ from their reconstructions. A model exported from its training run "
+                           "by this version of stratum (stratum export RUN) has them, as the shipped blood-cell model does.");
         return;
     }
     if (ImGui::BeginTabBar("maps_tabs")) {
-        if (ImGui::BeginTabItem("Why flagged")) {
+        MapsState& m = maps();
+        const bool open_viewer = m.open_viewer;
+        m.open_viewer = false;
+        if (ImGui::BeginTabItem("Why flagged", nullptr, open_viewer ? ImGuiTabItemFlags_SetSelected : 0)) {
             draw_viewer();
             ImGui::EndTabItem();
         }

@@ -241,6 +241,10 @@ void clear_rows() {
     ++s.clears;
     forget_maps();
     s.view.selected = -1;
+    // The table's order and filter were about the rows just cleared ("7 shown of 0" otherwise, until
+    // new rows came, and a filter no new name matched).
+    s.view.order.clear();
+    s.view.filter[0] = 0;
     s.view.order_dirty = true;
 }
 

@@ -142,18 +142,24 @@ std::string maps_section() {
         MapEntry* e = map_entry(app().rows[row].id);
         if (e == nullptr || e->status != MapEntry::Status::Ready) continue;
         draw_map_images(*e);
-        const std::vector<float> values = map_values(*e, maps().choice);
+        const std::vector<float>& values = e->values;  // made by draw_map_images for the chosen map
         const stratum::Image panel = stratum::map_triptych(e->view, e->reconstruction, e->overlay);
+        const FileRow& r = app().rows[row];
+        const double largest = *std::max_element(values.begin(), values.end());
+        const double threshold = card.maps[static_cast<std::size_t>(e->drawn_map)].threshold;
         items += "<figure><img class=\"map\" alt=\"\" src=\"data:image/png;base64," + base64(stratum::encode_png(panel)) +
-                 "\"><figcaption>" + escape(app().rows[row].name) + ": score " + number(app().rows[row].score) +
-                 ", largest map value " + number(*std::max_element(values.begin(), values.end())) + "</figcaption></figure>";
+                 "\"><figcaption>" + escape(r.name) + ": score " + number(r.score) +
+                 (is_flagged(r) ? " (<span class=\"flag\">anomalous</span>)" : " (normal)") + ", largest map value " +
+                 number(largest) + (largest >= threshold ? " (above the map's threshold)" : " (below the map's threshold)") +
+                 "</figcaption></figure>";
         ++shown;
     }
     if (shown == 0) return "";
     const stratum::MapSpec& spec = card.maps[static_cast<std::size_t>(std::min<int>(maps().choice, static_cast<int>(card.maps.size()) - 1))];
     const stratum::Image bar = stratum::map_scale_bar(240, 12);
-    return "<h2>Why they were flagged</h2><p>Each: the image, its reconstruction G(E(x)) and the " + escape(spec.name) +
-           " map over the image (" + escape(spec.description) + "). Colours: <img alt=\"colour scale\" src=\"data:image/png;base64," +
+    return "<h2>Maps of the " + std::to_string(shown) + " highest scores</h2><p>Each: the image, its reconstruction G(E(x)) and the " +
+           escape(spec.name) + " map over the image (" + escape(spec.description) +
+           "): where the image differs from its reconstruction. Colours: <img class=\"scale\" alt=\"colour scale\" src=\"data:image/png;base64," +
            base64(stratum::encode_png(bar)) + "\"> from 0 to twice the threshold; yellow at the threshold (" + number(spec.threshold) +
            ", calibrated per position: " +
            number((1.0 - spec.threshold_quantile) * 100.0, 0) + " % of the training images reach it somewhere). The dimmed border lies outside what the model saw.</p>" +
@@ -184,7 +190,8 @@ std::string report_html(std::size_t top) {
         "h1{font-size:22px}h2{font-size:17px;margin-top:28px}.muted{color:#666}table{border-collapse:collapse}"
         "td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:middle}"
         "td.n{text-align:right;font-variant-numeric:tabular-nums}.flag{color:#c0392b;font-weight:600}"
-        "svg.plot text{font:11px sans-serif;fill:#444}img{image-rendering:pixelated;width:64px;height:64px}"
+        "svg.plot text{font:11px sans-serif;fill:#444}img.thumb{image-rendering:pixelated;width:64px;height:64px}"
+        "img.map{max-width:100%;height:auto}img.scale{vertical-align:middle}"
         ".row{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}</style></head><body>";
     html += "<h1>stratum report</h1><p class=\"muted\">Made in the stratum page, in the browser: no image or name "
             "left the machine. Scores after Berg, Ahlberg and Felsberg, arXiv 1905.11034.</p>";
@@ -219,7 +226,7 @@ std::string report_html(std::size_t top) {
         for (std::size_t i : order) {
             const FileRow& r = s.rows[i];
             const std::string uri = thumbnail_uri(r);
-            html += "<tr><td>" + (uri.empty() ? std::string() : "<img alt=\"\" src=\"" + uri + "\">") + "</td><td>" + escape(r.name) +
+            html += "<tr><td>" + (uri.empty() ? std::string() : "<img class=\"thumb\" alt=\"\" src=\"" + uri + "\">") + "</td><td>" + escape(r.name) +
                     "</td><td class=\"n\">" + number(r.score) + "</td><td class=\"n\">" + number(r.norm, 4) + "</td><td" +
                     (is_flagged(r) ? " class=\"flag\">anomalous" : ">normal") + "</td><td>" + escape(r.label_text) + "</td><td>" +
                     escape(r.note) + "</td></tr>";

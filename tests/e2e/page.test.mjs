@@ -402,16 +402,23 @@ test('Save report downloads one self-contained HTML file', { timeout: 180000 }, 
   await download.saveAs(saved);
   const html = readFileSync(saved, 'utf8');
   assert.ok(html.includes(results.model));
-  assert.equal((html.match(/<img alt="" src="data:image\/png;base64,/g) || []).length, 24, 'every demo cell with its thumbnail');
+  assert.equal((html.match(/<img class="thumb" alt="" src="data:image\/png;base64,/g) || []).length, 24, 'every demo cell with its thumbnail');
   // The model has maps: the 8 highest scores' maps (made before the download) and the colour scale.
   assert.equal((html.match(/<img class="map" alt="" src="data:image\/png;base64,/g) || []).length, 8, 'the gallery\'s maps');
-  assert.equal((html.match(/<img alt="colour scale" src="data:image\/png;base64,/g) || []).length, 1);
+  assert.equal((html.match(/<img class="scale" alt="colour scale" src="data:image\/png;base64,/g) || []).length, 1);
   assert.ok(!/\b(src|href)="(?!data:)/.test(html), 'no reference outside the file');
   const viewer = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   const requests = [];
   viewer.on('request', (r) => requests.push(r.url()));
   await viewer.goto(`file://${saved}`);
   assert.deepEqual(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:')), []);
+  // Thumbnails at 64 px; each map strip (image | reconstruction | map) at its own size, not squashed.
+  const sizes = await viewer.evaluate(() => Array.from(document.images, (i) => ({
+    kind: i.className, width: i.width, height: i.height, natural: [i.naturalWidth, i.naturalHeight] })));
+  for (const s of sizes.filter((s) => s.kind === 'thumb')) assert.deepEqual([s.width, s.height], [64, 64]);
+  const strips = sizes.filter((s) => s.kind === 'map');
+  assert.equal(strips.length, 8);
+  for (const s of strips) assert.deepEqual([s.width, s.height], s.natural, `a map strip drawn at ${s.width}x${s.height}`);
   await viewer.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
   await viewer.close();
   await page.close();

@@ -217,8 +217,12 @@ TEST_CASE("a file already in the table is not added again; Clear forgets the fil
     CHECK(app().notice == "2 files were already in the table (same name and size) and not added again");
     CHECK(app().progress.total == 2);
     const int before = clears();
+    app().view.order = {0, 1};
+    std::snprintf(app().view.filter, sizeof app().view.filter, "a.png");
     clear_rows();
     CHECK(clears() == before + 1);
+    CHECK(app().view.order.empty());  // the table says "0 shown of 0", not the old count
+    CHECK(app().view.filter[0] == 0);
     CHECK(add_file("a.png", "a.png", "a.png\n100", 0) == 0);
 }
 
@@ -487,7 +491,14 @@ TEST_CASE("maps are made only for what is shown, come back by row id, and are dr
         map_done(app().rows[row].id, view.data(), 4, 2, crop, reconstructed.data(), reconstructed.size(), raw.data(), raw.size());
     }
     const std::string html = report_html();
-    CHECK_THAT(html, Catch::Contains("<h2>Why they were flagged</h2>"));
+    CHECK_THAT(html, Catch::Contains("<h2>Maps of the 3 highest scores</h2>"));
+    // Each caption gives the file's verdict and where its largest map value stands.
+    for (std::size_t row : top_rows(kGalleryFiles))
+        CHECK_THAT(html, Catch::Contains(app().rows[row].name + ": score ") &&
+                             Catch::Contains(is_flagged(app().rows[row]) ? "(<span class=\"flag\">anomalous</span>)" : " (normal)"));
+    CHECK_THAT(html, Catch::Contains(std::string("largest map value 10.000 (") +
+                                     (10.0 >= card.maps[static_cast<std::size_t>(pixel)].threshold ? "above" : "below") +
+                                     " the map's threshold)"));
     std::size_t maps_in_report = 0;
     for (std::size_t at = html.find("class=\"map\""); at != std::string::npos; at = html.find("class=\"map\"", at + 1)) ++maps_in_report;
     CHECK(maps_in_report == 3);
