@@ -4,6 +4,7 @@
 
 #include "command.h"
 #include "export.h"
+#include "option_checks.h"
 
 namespace stratum::cli {
 
@@ -30,7 +31,7 @@ Command add_export_command(CLI::App& app) {
         ->check(CLI::IsMember(train::exportable_score_names()));
     ex->add_option("--quantile", o->threshold_quantile, "Default threshold: this training quantile")
         ->capture_default_str()
-        ->check(CLI::Range(0.0, 1.0));
+        ->check(between(0, 1));
     ex->add_option("--sample", o->projection_sample, "Training points kept for the page's plot")
         ->capture_default_str();
     add_compute_options(ex, o->threads, o->device);

@@ -7,6 +7,7 @@
 
 #include "command.h"
 #include "error.h"
+#include "option_checks.h"
 
 int main(int argc, char** argv) {
     using namespace stratum;
@@ -37,6 +38,12 @@ int main(int argc, char** argv) {
     commands.push_back(cli::add_split_command(app));
     commands.push_back(cli::add_report_command(app));
 
+    try {
+        cli::refuse_options_as_values(app, argc, argv);
+    } catch (const Error& e) {
+        std::cerr << "stratum: " << e.what() << "\n";
+        return 2;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

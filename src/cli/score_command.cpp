@@ -19,6 +19,7 @@
 #include "command.h"
 #include "dataset.h"
 #include "error.h"
+#include "option_checks.h"
 #include "explain.h"
 #include "image.h"
 #include "image_write.h"
@@ -330,15 +331,15 @@ Command add_score_command(CLI::App& app) {
     sc->add_option("--input-range", o->input_range,
                    "Intensity window LO:HI in the files' sample values, instead of the card's (e.g. 0:4095 for 12-bit "
                    "data in 16-bit files); the CSV's input_range column records the window used");
-    sc->add_option("--maps", o->maps,
+    CLI::Option* maps_option = sc->add_option("--maps", o->maps,
                    "Also write, per image, DIR/<its path>.maps.png (the image | its reconstruction G(E(x)) | the anomaly map "
                    "over the image, the model's crop marked by the dimmed outside) and DIR/<its path>.map.tsv (the calibrated "
                    "map at the model's input size, one line per pixel row); the page shows the same maps");
     sc->add_option("--map", o->map, "Which of the card's maps --maps draws (pixel, feature_16, feature_4, ...; default: the card's)");
     sc->add_option("--map-size", o->map_size, "The longer side of each panel of the maps PNG, in pixels")
-        ->capture_default_str()->check(CLI::Range(16, 4096));
+        ->capture_default_str()->check(CLI::Range(16, 4096))->needs(maps_option);
     sc->add_option("--map-opacity", o->map_opacity, "How strongly the map covers the image, 0-1")
-        ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+        ->capture_default_str()->check(between(0, 1))->needs(maps_option);
     sc->add_option("--batch", o->batch, "Images per encoder call on a GPU (on the CPU each image is encoded alone: its score never depends on the other files)")->capture_default_str()->check(CLI::PositiveNumber);
     add_compute_options(sc, o->threads, o->device);
 

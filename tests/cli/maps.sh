@@ -47,5 +47,11 @@ refused() {  # refused TEXT ARGS...
 refused "offers: pixel, feature_16, feature_4" "$model" "$work/cells" --maps "$work/x" --map colour
 refused "give --maps DIR too" "$model" "$work/cells" --map pixel
 refused "has no anomaly maps" "$no_maps" "$work/cells" --maps "$work/x"
+refused "--map-size requires --maps" "$model" "$work/cells" --map-size 64
+refused "--map-opacity requires --maps" "$model" "$work/cells" --map-opacity 0.3
+refused "--map-opacity: 2 is outside 0 to 1" "$model" "$work/cells" --maps "$work/x" --map-opacity 2
+# An option where its value belongs is refused, not taken as the folder (CLI11 would write ./--threads).
+(cd "$work" && refused "--maps needs a value, but the next argument is the option --threads" "$model" "$work/cells" --maps --threads 1)
+[ ! -e "$work/--threads" ] || fail "--maps --threads wrote into ./--threads"
 [ ! -e "$work/x" ] || fail "a refused run wrote maps"
 echo "maps.sh: ok"

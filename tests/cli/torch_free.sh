@@ -66,4 +66,5 @@ refused "--test must lie in (0, 1)" "$work/src" "$work/new1" --test 1.5
 mkdir -p "$work/flat" && cp "$work/src/c1/twin.png" "$work/flat/"
 refused "files must sit in class folders" "$work/flat" "$work/new2"
 refused "not a folder" "$work/missing" "$work/new3"
+refused "--test needs a value, but the next argument is the option --help" "$work/src" "$work/new4" --test --help
 echo "torch-free stratum: help, refusals and split of $total images as expected"
