@@ -10,8 +10,8 @@ namespace stratum::cli {
 // that does start with "--" is written --maps=--name).
 void refuse_options_as_values(CLI::App& app, int argc, const char* const* argv);
 
-// A validator of a number in [lo, hi] whose message prints the bounds as given ("between 0 and 1"),
-// not with six decimals as CLI::Range does.
+// A validator of a number in [lo, hi] whose message prints the bounds as given ("2 is outside 0 to
+// 1"), not with six decimals as CLI::Range does.
 CLI::Validator between(double lo, double hi);
 
 }  // namespace stratum::cli

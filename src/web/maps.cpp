@@ -144,6 +144,10 @@ void draw_map_images(MapEntry& entry) {
     ++entry.version;
 }
 
+float largest_map_value(const MapEntry& entry) {
+    return entry.values.empty() ? 0.0f : *std::max_element(entry.values.begin(), entry.values.end());
+}
+
 std::vector<std::size_t> top_rows(std::size_t count) {
     const AppState& s = app();
     std::vector<std::size_t> rows;

@@ -71,6 +71,8 @@ MapEntry* map_entry(std::uint64_t id);
 std::vector<float> map_values(const MapEntry& entry, int map);
 // Refreshes the entry's overlay, reconstruction and values for the chosen map and opacity.
 void draw_map_images(MapEntry& entry);
+// The largest of the entry's values (the map drawn last; draw_map_images first), 0 while it has none.
+float largest_map_value(const MapEntry& entry);
 // The scored rows with the highest scores, highest first, at most `count`.
 std::vector<std::size_t> top_rows(std::size_t count);
 // Forgets every entry (Clear, a model change).

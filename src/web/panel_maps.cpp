@@ -117,7 +117,7 @@ void draw_viewer() {
     draw_map_controls(width);
     const stratum::MapSpec& spec = shown;
     draw_scale(width, spec.threshold);
-    const float largest = shown_values.empty() ? 0.0f : *std::max_element(shown_values.begin(), shown_values.end());
+    const float largest = largest_map_value(*e);
     ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
     ImGui::TextWrapped("The verdict comes from the %s score; the map shows where the image and its reconstruction differ.",
                        chosen_score().name.c_str());
@@ -156,7 +156,7 @@ void draw_gallery() {
         if (e == nullptr || e->status != MapEntry::Status::Ready) continue;
         draw_map_images(*e);
         ++ready;
-        above += !e->values.empty() && *std::max_element(e->values.begin(), e->values.end()) >= spec.threshold;
+        above += largest_map_value(*e) >= spec.threshold;
     }
     ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
     ImGui::TextWrapped("The %zu highest %s scores, each with its %s map over the image; %zu of %zu maps reach the map's "
@@ -182,7 +182,7 @@ void draw_gallery() {
                 maps().open_viewer = true;
             }
             if (ImGui::IsItemHovered()) {
-                const float largest = e->values.empty() ? 0.0f : *std::max_element(e->values.begin(), e->values.end());
+                const float largest = largest_map_value(*e);
                 ImGui::SetTooltip("%s\n%s, score %+.2f\nlargest map value %.1f (%s the threshold %.1f)\nclick: show it under Why flagged",
                                   r.name.c_str(), is_flagged(r) ? "anomalous" : "normal", r.score, largest,
                                   largest >= spec.threshold ? "above" : "below", spec.threshold);

@@ -142,10 +142,9 @@ std::string maps_section() {
         MapEntry* e = map_entry(app().rows[row].id);
         if (e == nullptr || e->status != MapEntry::Status::Ready) continue;
         draw_map_images(*e);
-        const std::vector<float>& values = e->values;  // made by draw_map_images for the chosen map
         const stratum::Image panel = stratum::map_triptych(e->view, e->reconstruction, e->overlay);
         const FileRow& r = app().rows[row];
-        const double largest = *std::max_element(values.begin(), values.end());
+        const double largest = largest_map_value(*e);
         const double threshold = card.maps[static_cast<std::size_t>(e->drawn_map)].threshold;
         items += "<figure><img class=\"map\" alt=\"\" src=\"data:image/png;base64," + base64(stratum::encode_png(panel)) +
                  "\"><figcaption>" + escape(r.name) + ": score " + number(r.score) +
